@@ -1,0 +1,94 @@
+import "dotenv/config";
+import { z } from "zod";
+
+const intFrom = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try { return protocols.includes(new URL(v).protocol); } catch { return false; }
+  }, `must be a URL (${protocols.join(" or ")})`);
+
+const Schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: intFrom(3000).pipe(z.number().max(65535)),
+    DATABASE_URL: url(["postgresql:", "postgres:"]).default("postgresql://postgres@127.0.0.1:5432/flashsale"),
+    REDIS_URL: url(["redis:", "rediss:"]).default("redis://127.0.0.1:6379"),
+    RABBITMQ_URL: url(["amqp:", "amqps:"]).default("amqp://guest:guest@127.0.0.1:5672"),
+    JWT_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+    JWT_PUBLIC_KEY: z.string().includes("PUBLIC KEY", { message: "must be a PEM public key" }).optional(),
+    JWKS_URL: url(["https:", "http:"]).optional(),
+    JWT_ISSUER: z.string().min(1).optional(),
+    JWT_AUDIENCE: z.string().min(1).optional(),
+    JWT_TTL_SECONDS: intFrom(3600, 60),
+    WORKERS: intFrom(2, 0).pipe(z.number().max(64)),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    RATE_LIMIT_USER_PER_SEC: intFrom(50),
+    RATE_LIMIT_IP_PER_SEC: intFrom(5000),
+    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]*$/, "letters, digits and :_.- only").default("fs:"),
+    QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, "letters, digits and _.- only").default("flashsale"),
+    QUEUE_TYPE: z.enum(["quorum", "classic"]).default("quorum"),
+    RETRY_DELAYS_MS: z
+      .string()
+      .regex(/^\d+(,\d+)*$/, "comma-separated milliseconds")
+      .default("1000,2000,4000,8000,16000,30000,30000")
+      .transform((s) => s.split(",").map(Number)),
+    PUBLISH_TIMEOUT_MS: intFrom(5000, 1),
+    WORKER_METRICS_PORT: intFrom(9100).pipe(z.number().max(65535)),
+    IDEMPOTENCY_TTL_SECONDS: intFrom(86400, 86400),
+  })
+  .superRefine((c, ctx) => {
+    if (c.NODE_ENV !== "development" && !c.JWT_SECRET && !c.JWT_PUBLIC_KEY && !c.JWKS_URL) {
+      ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "is required outside development" });
+    }
+  });
+
+export type Config = ReturnType<typeof parseConfig>;
+
+const DEV_SECRET = "flashsale-development-secret-do-not-use";
+
+/** Parses an environment into the typed configuration, or throws one line naming the bad variable. */
+export function parseConfig(env: Record<string, string | undefined>) {
+  const r = Schema.safeParse(env);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new Error(`invalid configuration: ${String(issue.path[0])} ${issue.message}`);
+  }
+  const c = r.data;
+  return {
+    env: c.NODE_ENV,
+    port: c.PORT,
+    databaseUrl: c.DATABASE_URL,
+    redisUrl: c.REDIS_URL,
+    rabbitmqUrl: c.RABBITMQ_URL,
+    jwt: {
+      secret: c.JWT_SECRET ?? (c.NODE_ENV === "development" ? DEV_SECRET : undefined),
+      publicKey: c.JWT_PUBLIC_KEY?.replace(/\\n/g, "\n"),
+      jwksUrl: c.JWKS_URL,
+      issuer: c.JWT_ISSUER,
+      audience: c.JWT_AUDIENCE,
+      ttlSeconds: c.JWT_TTL_SECONDS,
+    },
+    workers: c.WORKERS,
+    logLevel: c.LOG_LEVEL,
+    rateLimit: { userPerSec: c.RATE_LIMIT_USER_PER_SEC, ipPerSec: c.RATE_LIMIT_IP_PER_SEC },
+    redisPrefix: c.REDIS_PREFIX,
+    queue: {
+      prefix: c.QUEUE_PREFIX,
+      type: c.QUEUE_TYPE,
+      retryDelaysMs: c.RETRY_DELAYS_MS,
+      publishTimeoutMs: c.PUBLISH_TIMEOUT_MS,
+    },
+    workerMetricsPort: c.WORKER_METRICS_PORT,
+    idempotencyTtlSeconds: c.IDEMPOTENCY_TTL_SECONDS,
+  };
+}
+
+/** Reads process.env once; on a bad variable prints one line naming it and exits 1. */
+export function loadConfig() {
+  try {
+    return parseConfig(process.env);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,35 @@
+import { randomUUID } from "node:crypto";
+import type { Db } from "./client";
+import { translateDbError } from "./prisma-errors";
+
+export interface UserView {
+  id: string;
+  email: string;
+  role: "buyer" | "operator";
+  createdAt: string;
+}
+
+function view(u: { id: string; email: string; role: "buyer" | "operator"; createdAt: Date }): UserView {
+  return { id: u.id, email: u.email, role: u.role, createdAt: u.createdAt.toISOString() };
+}
+
+/** Creates a user; an email already taken (case-insensitively) is EMAIL_TAKEN. */
+export async function createUser(db: Db, input: { email: string; passwordHash?: string; role: "buyer" | "operator" }): Promise<UserView> {
+  try {
+    const u = await db.user.create({
+      data: { id: randomUUID(), email: input.email.toLowerCase(), passwordHash: input.passwordHash, role: input.role },
+    });
+    return view(u);
+  } catch (err) {
+    translateDbError(err, "EMAIL_TAKEN");
+  }
+}
+
+/** The user and password hash for a login, or null. */
+export async function findUserForLogin(db: Db, email: string) {
+  return db.user.findUnique({ where: { email: email.toLowerCase() }, select: { id: true, role: true, passwordHash: true } });
+}
+
+export async function userExists(db: Db, id: string): Promise<boolean> {
+  return (await db.user.count({ where: { id } })) > 0;
+}

@@ -1,0 +1,23 @@
+export { AppError, ERROR_CODES, isAppError, type ErrorCode, type FieldIssue } from "./errors";
+export {
+  orderTotal,
+  assertSameCurrency,
+  linePoints,
+  rewardPoints,
+  rateToPpm,
+  ppmToRate,
+  POINTS_CURRENCY,
+  PPM,
+  type PricedLine,
+} from "./money";
+export {
+  ORDER_STATUSES,
+  TERMINAL_STATUSES,
+  REJECTION_REASONS,
+  isTerminal,
+  itemState,
+  type OrderStatus,
+  type RejectionReason,
+  type ItemState,
+} from "./status";
+export type { OrderView, OrderLineView, SettleCommand } from "./order";

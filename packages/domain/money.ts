@@ -1,0 +1,48 @@
+import { AppError } from "./errors";
+
+export interface PricedLine {
+  itemId: string;
+  quantity: number;
+  price: number;
+  currency: string;
+  rewardPpm?: number;
+}
+
+export const POINTS_CURRENCY = "PTS";
+export const PPM = 1_000_000;
+
+/** The sum of price × quantity in minor units; exact because every operand is a safe integer. */
+export function orderTotal(lines: readonly Pick<PricedLine, "quantity" | "price">[]): number {
+  const total = lines.reduce((sum, l) => sum + BigInt(l.price) * BigInt(l.quantity), 0n);
+  if (total > BigInt(Number.MAX_SAFE_INTEGER)) throw new AppError("VALIDATION_FAILED", "order total is too large");
+  return Number(total);
+}
+
+/** Throws MIXED_CURRENCY unless every line is priced in one currency, which it returns. */
+export function assertSameCurrency(lines: readonly Pick<PricedLine, "currency">[]): string {
+  const first = lines[0]?.currency;
+  if (!first || lines.some((l) => l.currency !== first)) {
+    throw new AppError("MIXED_CURRENCY", "every item of one order must be priced in the same currency");
+  }
+  return first;
+}
+
+/** Reward points of one line: the share of its price, rounded down, in integer arithmetic. */
+export function linePoints(line: Pick<PricedLine, "quantity" | "price" | "rewardPpm">): number {
+  const ppm = BigInt(line.rewardPpm ?? 0);
+  return Number((BigInt(line.price) * BigInt(line.quantity) * ppm) / BigInt(PPM));
+}
+
+/** Reward points of an order: each line rounded down on its own, then added. */
+export function rewardPoints(lines: readonly Pick<PricedLine, "quantity" | "price" | "rewardPpm">[]): number {
+  return lines.reduce((sum, l) => sum + linePoints(l), 0);
+}
+
+/** A reward rate in 0..1 as integer parts per million (the stored form). */
+export function rateToPpm(rate: number): number {
+  return Math.round(rate * PPM);
+}
+
+export function ppmToRate(ppm: number): number {
+  return ppm / PPM;
+}

@@ -1,0 +1,96 @@
+import amqp, { type ChannelModel, type ConfirmChannel } from "amqplib";
+import { EventEmitter } from "node:events";
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/**
+ * One AMQP connection with one confirm channel that reconnects with capped exponential
+ * backoff whenever the broker goes away, and runs `onChannel` (declare, consume) each time.
+ * A small loop of our own rather than amqp-connection-manager: the publisher must fail fast
+ * (503 within a second) while disconnected instead of buffering messages in memory.
+ */
+export class BrokerConnection extends EventEmitter {
+  private conn?: ChannelModel;
+  private ch?: ConfirmChannel;
+  private stopping = false;
+  private attempt = 0;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly url: string,
+    private readonly onChannel: (ch: ConfirmChannel) => Promise<void>,
+    private readonly log: Logger,
+  ) {
+    super();
+  }
+
+  get channel(): ConfirmChannel | undefined {
+    return this.ch;
+  }
+
+  /** Connects once; on failure keeps retrying in the background and resolves with false. */
+  async start(): Promise<boolean> {
+    this.stopping = false;
+    return this.connect();
+  }
+
+  private async connect(): Promise<boolean> {
+    try {
+      const conn = await amqp.connect(this.url, { timeout: 2000 });
+      conn.on("error", (err) => this.log.warn({ err: err.message }, "broker connection error"));
+      conn.on("close", () => this.lost(conn));
+      const ch = await conn.createConfirmChannel();
+      ch.on("error", (err) => this.log.warn({ err: err.message }, "broker channel error"));
+      ch.on("close", () => {
+        if (this.ch === ch) this.ch = undefined;
+        if (!this.stopping && this.conn === conn) conn.close().catch(() => undefined);
+      });
+      await this.onChannel(ch);
+      this.conn = conn;
+      this.ch = ch;
+      this.attempt = 0;
+      this.log.info({}, "broker connected");
+      this.emit("connected");
+      return true;
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, "broker unreachable");
+      this.schedule();
+      return false;
+    }
+  }
+
+  private lost(conn: ChannelModel) {
+    if (this.conn !== conn) return;
+    this.conn = undefined;
+    this.ch = undefined;
+    this.emit("lost");
+    if (!this.stopping) {
+      this.log.warn({}, "broker connection lost; reconnecting");
+      this.schedule();
+    }
+  }
+
+  private schedule() {
+    if (this.stopping || this.timer) return;
+    const delay = Math.min(5000, 100 * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.connect();
+    }, delay);
+  }
+
+  /** Closes the channel and connection and stops reconnecting. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const conn = this.conn;
+    this.conn = undefined;
+    this.ch = undefined;
+    await conn?.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,239 @@
+import { randomUUID } from "node:crypto";
+import { AppError, type ErrorCode, type OrderLineView, type OrderStatus } from "@flashsale/domain";
+import type { Redis } from "ioredis";
+import { keys, type Keys } from "./keys";
+import { withScripts, type ScriptedRedis } from "./scripts";
+
+export interface ReserveRequest {
+  orderId: string;
+  userId: string;
+  lines: { itemId: string; quantity: number }[];
+  idempotencyKey?: string;
+  requestHash?: string;
+  now: Date;
+}
+
+export type ReserveResult =
+  | { kind: "reserved"; currency: string; lines: OrderLineView[] }
+  | { kind: "duplicate"; orderId: string };
+
+export interface ItemGateState {
+  id: string;
+  price: number;
+  currency: string;
+  startsAt: Date;
+  endsAt: Date | null;
+  maxPerUser: number;
+  stock: number;
+  remaining: number;
+}
+
+export interface PendingOrder {
+  id: string;
+  userId: string;
+  status: OrderStatus | "VOID";
+  currency: string;
+  lines: OrderLineView[];
+  createdAt: Date;
+  startedAt?: Date;
+  queued: boolean;
+}
+
+export type ReleaseStatus = "REJECTED" | "FAILED" | "VOID" | "REFUNDED";
+
+const REFUSALS = new Set<string>([
+  "ITEM_NOT_FOUND",
+  "MIXED_CURRENCY",
+  "SALE_NOT_STARTED",
+  "SALE_ENDED",
+  "LIMIT_EXCEEDED",
+  "SOLD_OUT",
+  "IDEMPOTENCY_KEY_REUSED",
+]);
+
+const MESSAGES: Record<string, string> = {
+  ITEM_NOT_FOUND: "no such item",
+  MIXED_CURRENCY: "every item of one order must be priced in the same currency",
+  SALE_NOT_STARTED: "the sale of this item has not started",
+  SALE_ENDED: "the sale of this item has ended",
+  LIMIT_EXCEEDED: "this order would take you past the item's limit per buyer",
+  SOLD_OUT: "not enough units left",
+  IDEMPOTENCY_KEY_REUSED: "this Idempotency-Key was used with a different request",
+};
+
+const NO_KEY = "-";
+
+/**
+ * The reservation gate in Redis: fast, atomic and disposable. PostgreSQL stays the truth;
+ * when Redis loses its state the gate is rebuilt from it (see rehydrate).
+ */
+export class ReservationGate {
+  readonly redis: ScriptedRedis;
+  readonly keys: Keys;
+
+  constructor(redis: Redis, prefix: string, private readonly orderTtlSeconds = 7 * 86400, private readonly idempotencyTtlSeconds = 86400) {
+    this.redis = withScripts(redis);
+    this.keys = keys(prefix);
+  }
+
+  /** Reserves every line of the order atomically or nothing; throws a coded AppError on refusal. */
+  async reserve(req: ReserveRequest): Promise<ReserveResult | "rehydrate"> {
+    const k = this.keys;
+    const redisKeys = [
+      k.epoch,
+      req.idempotencyKey ? k.idempotency(req.userId, req.idempotencyKey) : k.idempotency(req.userId, NO_KEY),
+      k.order(req.orderId),
+      ...req.lines.flatMap((l) => [k.itemMeta(l.itemId), k.itemRemaining(l.itemId), k.itemHeld(l.itemId)]),
+    ];
+    const args = [
+      req.now.getTime(),
+      req.orderId,
+      req.userId,
+      req.requestHash ?? "",
+      this.idempotencyTtlSeconds,
+      this.orderTtlSeconds,
+      req.idempotencyKey ?? "",
+      ...req.lines.flatMap((l) => [l.itemId, l.quantity]),
+    ];
+    const out = await this.redis.reserve(redisKeys.length, ...redisKeys, ...args);
+    const head = String(out[0]);
+    if (head === "OK") {
+      return {
+        kind: "reserved",
+        currency: String(out[1]),
+        lines: req.lines.map((l, i) => ({ itemId: l.itemId, quantity: l.quantity, price: Number(out[i + 2]) })),
+      };
+    }
+    if (head === "DUPLICATE") return { kind: "duplicate", orderId: String(out[1]) };
+    if (head === "REHYDRATE") return "rehydrate";
+    if (REFUSALS.has(head)) throw new AppError(head as ErrorCode, MESSAGES[head]!);
+    throw new Error(`unexpected reserve answer ${head}`);
+  }
+
+  /**
+   * Gives an order's units back exactly once. With onlyIfPending (the API voiding an order
+   * whose publish failed) it refuses once a worker holds the order and returns "taken".
+   */
+  async release(orderId: string, status: ReleaseStatus, onlyIfPending = false): Promise<"released" | "noop" | "taken"> {
+    const order = await this.redis.hmget(this.keys.order(orderId), "userId", "lines", "key");
+    if (!order[0]) return "noop";
+    const lines = parseLines(order[1] ?? "");
+    const k = this.keys;
+    const redisKeys = [
+      k.epoch,
+      k.order(orderId),
+      k.idempotency(order[0], order[2] || NO_KEY),
+      ...lines.flatMap((l) => [k.itemRemaining(l.itemId), k.itemHeld(l.itemId)]),
+    ];
+    const r = await this.redis.release(redisKeys.length, ...redisKeys, status, onlyIfPending ? "1" : "0");
+    return r === 1 ? "released" : r === -1 ? "taken" : "noop";
+  }
+
+  /** Marks that the broker confirmed the order's message (a repeat request may now be answered). */
+  async markQueued(orderId: string): Promise<void> {
+    await this.redis.hset(this.keys.order(orderId), "queued", "1");
+  }
+
+  /** A worker takes the order: PENDING becomes PROCESSING; a voided order must be dropped. */
+  async beginSettle(orderId: string, now: Date): Promise<"OK" | "VOID" | "MISSING" | string> {
+    return this.redis.beginSettle(this.keys.order(orderId), now.getTime());
+  }
+
+  /** Records the final status of an order in its pending record (for readers racing the database). */
+  async markSettled(orderId: string, status: OrderStatus): Promise<void> {
+    await this.redis.hset(this.keys.order(orderId), "status", status);
+  }
+
+  /** The order as the gate knows it before the database has it, or null. */
+  async pendingOrder(orderId: string): Promise<PendingOrder | null> {
+    const h = await this.redis.hgetall(this.keys.order(orderId));
+    if (!h.userId) return null;
+    return {
+      id: orderId,
+      userId: h.userId,
+      status: h.status as PendingOrder["status"],
+      currency: h.currency ?? "",
+      lines: parseLines(h.lines ?? ""),
+      createdAt: new Date(Number(h.createdAt)),
+      startedAt: h.startedAt ? new Date(Number(h.startedAt)) : undefined,
+      queued: h.queued === "1",
+    };
+  }
+
+  /** Makes a new item reservable; a no-op while the gate awaits a rehydrate (which loads it). */
+  async putItem(item: ItemGateState): Promise<void> {
+    const k = this.keys;
+    await this.redis.putItem(k.epoch, k.itemMeta(item.id), k.itemRemaining(item.id), ...itemArgs(item));
+  }
+
+  /** Adds units to stock and remaining atomically; false when the gate does not know the item. */
+  async restock(itemId: string, quantity: number): Promise<boolean> {
+    const k = this.keys;
+    return (await this.redis.restock(k.epoch, k.itemMeta(itemId), k.itemRemaining(itemId), quantity)) >= 0;
+  }
+
+  /** Units not yet reserved, per item id; null for an item the gate does not know. */
+  async remaining(itemIds: string[]): Promise<Map<string, number | null>> {
+    const out = new Map<string, number | null>();
+    if (itemIds.length === 0) return out;
+    const vals = await this.redis.mget(itemIds.map((id) => this.keys.itemRemaining(id)));
+    itemIds.forEach((id, i) => out.set(id, vals[i] == null ? null : Number(vals[i])));
+    return out;
+  }
+
+  /**
+   * Rebuilds the gate from PostgreSQL after Redis lost its state, under a lock so that one
+   * process does it while the others wait. Returns when an epoch exists again.
+   */
+  async rehydrate(snapshot: () => Promise<{ items: ItemGateState[]; holdings: { userId: string; itemId: string; quantity: number }[] }>, timeoutMs = 30_000): Promise<void> {
+    const k = this.keys;
+    const deadline = Date.now() + timeoutMs;
+    while (!(await this.redis.exists(k.epoch))) {
+      const token = randomUUID();
+      if (await this.redis.set(k.rehydrateLock, token, "PX", timeoutMs, "NX")) {
+        try {
+          if (await this.redis.exists(k.epoch)) return;
+          const { items, holdings } = await snapshot();
+          const m = this.redis.multi();
+          for (const item of items) {
+            m.del(k.itemMeta(item.id), k.itemHeld(item.id));
+            m.hset(k.itemMeta(item.id), itemFields(item));
+            m.set(k.itemRemaining(item.id), item.remaining);
+          }
+          for (const h of holdings) m.hset(k.itemHeld(h.itemId), h.userId, h.quantity);
+          m.set(k.epoch, token);
+          await m.exec();
+        } finally {
+          if ((await this.redis.get(k.rehydrateLock)) === token) await this.redis.del(k.rehydrateLock);
+        }
+        return;
+      }
+      if (Date.now() > deadline) throw new AppError("UNAVAILABLE", "the reservation gate is being rebuilt");
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}
+
+function itemFields(item: ItemGateState) {
+  return {
+    price: item.price,
+    currency: item.currency,
+    startsAt: item.startsAt.getTime(),
+    endsAt: item.endsAt ? item.endsAt.getTime() : 0,
+    maxPerUser: item.maxPerUser,
+    stock: item.stock,
+  };
+}
+
+function itemArgs(item: ItemGateState): (string | number)[] {
+  const f = itemFields(item);
+  return [f.price, f.currency, f.startsAt, f.endsAt, f.maxPerUser, f.stock, item.remaining];
+}
+
+function parseLines(encoded: string): OrderLineView[] {
+  if (!encoded) return [];
+  return encoded.split(";").map((s) => {
+    const [itemId, quantity, price] = s.split(":");
+    return { itemId: itemId!, quantity: Number(quantity), price: Number(price) };
+  });
+}

@@ -1,0 +1,2 @@
+export { ReservationGate, type ReserveRequest, type ReserveResult, type ItemGateState, type PendingOrder, type ReleaseStatus } from "./gate";
+export { keys, type Keys } from "./keys";

@@ -1,0 +1,31 @@
+import { readFileSync } from "node:fs";
+import type { Redis } from "ioredis";
+
+const SCRIPTS = {
+  reserve: { file: "reserve.lua", keys: undefined },
+  release: { file: "release.lua", keys: undefined },
+  beginSettle: { file: "begin-settle.lua", keys: 1 },
+  putItem: { file: "put-item.lua", keys: 3 },
+  restock: { file: "restock.lua", keys: 3 },
+} as const;
+
+type Args = (string | number)[];
+
+/** The Lua scripts as typed calls. ioredis runs EVALSHA and falls back to EVAL on NOSCRIPT. */
+export interface ScriptedRedis extends Redis {
+  reserve(numKeys: number, ...args: Args): Promise<(string | number)[]>;
+  release(numKeys: number, ...args: Args): Promise<number>;
+  beginSettle(...args: Args): Promise<string>;
+  putItem(...args: Args): Promise<number>;
+  restock(...args: Args): Promise<number>;
+}
+
+/** Registers every script on a connection once; each is read from its own file. */
+export function withScripts(redis: Redis): ScriptedRedis {
+  for (const [name, s] of Object.entries(SCRIPTS)) {
+    if ((redis as unknown as Record<string, unknown>)[name]) continue;
+    const lua = readFileSync(new URL(`./scripts/${s.file}`, import.meta.url), "utf8");
+    redis.defineCommand(name, s.keys === undefined ? { lua } : { lua, numberOfKeys: s.keys });
+  }
+  return redis as ScriptedRedis;
+}

@@ -20,7 +20,6 @@ export class SettleConsumer {
   private readonly n: Names;
   private inFlight?: Promise<void>;
   private tag?: string;
-  private stopping = false;
 
   constructor(url: string, private readonly opts: QueueOptions, private readonly handlers: SettleHandlers, private readonly log: Logger) {
     this.n = names(opts.prefix);
@@ -63,17 +62,29 @@ export class SettleConsumer {
       await this.handlers.settle(cmd, attempt);
       ch.ack(msg);
     } catch (err) {
-      const delays = this.opts.retryDelaysMs;
-      if (attempt < delays.length) {
-        this.log.warn({ orderId: cmd.orderId, attempt, err: (err as Error).message }, "settle failed; retrying later");
-        await this.forward(ch, this.n.retryExchange, this.n.retryKey(attempt), msg, attempt + 1);
-      } else {
-        this.log.error({ orderId: cmd.orderId, attempt, err: (err as Error).message }, "settle failed for good; dead-lettered");
-        await this.handlers.exhausted(cmd, err);
-        await this.forward(ch, this.n.exchange, this.n.deadKey, msg, attempt + 1);
-      }
+      await this.retryOrBury(ch, msg, cmd, attempt, err);
       ch.ack(msg);
     }
+  }
+
+  private async retryOrBury(ch: ConfirmChannel, msg: ConsumeMessage, cmd: SettleCommand, attempt: number, err: unknown): Promise<void> {
+    const delays = this.opts.retryDelaysMs;
+    const why = (err as Error).message;
+    if (attempt < delays.length) {
+      this.log.warn({ orderId: cmd.orderId, attempt, err: why }, "settle failed; retrying later");
+      await this.forward(ch, this.n.retryExchange, this.n.retryKey(attempt), msg, attempt + 1);
+      return;
+    }
+    try {
+      await this.handlers.exhausted(cmd, err);
+    } catch (buryErr) {
+      // Could not even record FAILED (the database is still down): keep retrying at the longest delay.
+      this.log.error({ orderId: cmd.orderId, err: (buryErr as Error).message }, "could not mark the order FAILED; retrying");
+      await this.forward(ch, this.n.retryExchange, this.n.retryKey(delays.length - 1), msg, attempt);
+      return;
+    }
+    this.log.error({ orderId: cmd.orderId, attempt, err: why }, "settle failed for good; order FAILED and dead-lettered");
+    await this.forward(ch, this.n.exchange, this.n.deadKey, msg, attempt + 1);
   }
 
   private forward(ch: ConfirmChannel, exchange: string, key: string, msg: ConsumeMessage, attempt: number): Promise<void> {
@@ -90,7 +101,6 @@ export class SettleConsumer {
 
   /** Stops taking messages, lets the one in hand finish (ack included), then disconnects. */
   async stop(): Promise<void> {
-    this.stopping = true;
     const ch = this.conn.channel;
     if (ch && this.tag) await ch.cancel(this.tag).catch(() => undefined);
     await this.inFlight;

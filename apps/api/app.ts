@@ -1,0 +1,31 @@
+import express from "express";
+import helmet from "helmet";
+import { AppError } from "@flashsale/domain";
+import type { ApiDeps } from "./deps";
+import { problemHandler } from "./http/problem";
+import { healthRoutes } from "./routes/health";
+import { userRoutes } from "./routes/users";
+import { walletRoutes } from "./routes/wallets";
+import { itemRoutes } from "./routes/items";
+import { orderRoutes } from "./routes/orders";
+
+/** The HTTP application: security headers, the routes of the contract, one error handler. */
+export function createApp(deps: ApiDeps): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.set("etag", false);
+  app.use(helmet());
+
+  app.use(healthRoutes(deps));
+  app.use(userRoutes(deps));
+  app.use(walletRoutes(deps));
+  app.use(itemRoutes(deps));
+  app.use(orderRoutes(deps));
+
+  app.use(() => {
+    throw new AppError("NOT_FOUND", "no such endpoint");
+  });
+  app.use(problemHandler(deps.log));
+  return app;
+}

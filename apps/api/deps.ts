@@ -1,0 +1,19 @@
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import type { Config } from "@flashsale/config";
+import type { Db } from "@flashsale/db";
+import type { ReservationGate } from "@flashsale/reservations";
+import type { OrderPublisher } from "@flashsale/queue";
+import type { Auth } from "./http/auth";
+
+/** Everything a route may use, built once in start.ts (tests build their own). */
+export interface ApiDeps {
+  cfg: Config;
+  db: Db;
+  redis: Redis;
+  gate: ReservationGate;
+  publisher: OrderPublisher;
+  log: Logger;
+  now: () => Date;
+  verifyToken: (token: string) => Promise<Auth>;
+}

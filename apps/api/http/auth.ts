@@ -1,0 +1,93 @@
+import type { RequestHandler } from "express";
+import jwt, { type JwtHeader } from "jsonwebtoken";
+import jwksClient from "jwks-rsa";
+import { AppError } from "@flashsale/domain";
+import type { Config } from "@flashsale/config";
+
+export interface Auth {
+  sub: string;
+  role: "buyer" | "operator";
+}
+
+declare module "express-serve-static-core" {
+  interface Request {
+    auth?: Auth;
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const unauthenticated = (why: string) => new AppError("UNAUTHENTICATED", why);
+
+/**
+ * Verifies bearer tokens with an algorithm allow-list: HS256 only with JWT_SECRET, RS256 only
+ * with JWT_PUBLIC_KEY or JWKS_URL. The key is chosen by the algorithm, so a token signed
+ * with HMAC over the public key (HS/RS confusion) is refused, as is `none`.
+ */
+export function tokenVerifier(cfg: Config["jwt"]) {
+  const jwks = cfg.jwksUrl ? jwksClient({ jwksUri: cfg.jwksUrl, cache: true, rateLimit: true }) : undefined;
+  async function keyFor(header: JwtHeader): Promise<string> {
+    if (header.alg === "HS256" && cfg.secret) return cfg.secret;
+    if (header.alg === "RS256" && cfg.publicKey) return cfg.publicKey;
+    if (header.alg === "RS256" && jwks) return (await jwks.getSigningKey(header.kid)).getPublicKey();
+    throw unauthenticated("token algorithm not accepted");
+  }
+  return async function verify(token: string): Promise<Auth> {
+    const decoded = jwt.decode(token, { complete: true });
+    if (!decoded || typeof decoded.payload === "string") throw unauthenticated("malformed token");
+    const key = await keyFor(decoded.header).catch((err) => {
+      throw err instanceof AppError ? err : unauthenticated("signing key not found");
+    });
+    let claims: jwt.JwtPayload;
+    try {
+      claims = jwt.verify(token, key, {
+        algorithms: [decoded.header.alg as jwt.Algorithm],
+        issuer: cfg.issuer,
+        audience: cfg.audience,
+      }) as jwt.JwtPayload;
+    } catch (err) {
+      throw unauthenticated(`invalid token: ${(err as Error).name === "TokenExpiredError" ? "expired" : "rejected"}`);
+    }
+    const role = claims.role ?? "buyer";
+    if (typeof claims.sub !== "string" || !UUID.test(claims.sub)) throw unauthenticated("token subject must be a user id");
+    if (role !== "buyer" && role !== "operator") throw unauthenticated("unknown role");
+    return { sub: claims.sub.toLowerCase(), role };
+  };
+}
+
+/** Issues an HS256 token for a user (POST /auth/token and the scripts). */
+export function issueToken(cfg: Config["jwt"], user: { id: string; role: string; email?: string }): { accessToken: string; tokenType: "Bearer"; expiresIn: number } {
+  if (!cfg.secret) throw new AppError("UNAVAILABLE", "token issuing is not configured (JWT_SECRET)");
+  const accessToken = jwt.sign({ role: user.role, ...(user.email ? { email: user.email } : {}) }, cfg.secret, {
+    algorithm: "HS256",
+    subject: user.id,
+    expiresIn: cfg.ttlSeconds,
+    ...(cfg.issuer ? { issuer: cfg.issuer } : {}),
+    ...(cfg.audience ? { audience: cfg.audience } : {}),
+  });
+  return { accessToken, tokenType: "Bearer", expiresIn: cfg.ttlSeconds };
+}
+
+/** 401 unless a valid bearer token is present; sets req.auth. */
+export function authenticate(verify: (t: string) => Promise<Auth>): RequestHandler {
+  return async (req, _res, next) => {
+    const header = req.headers.authorization;
+    const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!m) throw unauthenticated("a bearer token is required");
+    req.auth = await verify(m[1]!);
+    next();
+  };
+}
+
+/** 403 unless the caller has one of the roles. */
+export function requireRole(...roles: Auth["role"][]): RequestHandler {
+  return (req, _res, next) => {
+    if (!req.auth || !roles.includes(req.auth.role)) throw new AppError("FORBIDDEN", `this needs the ${roles.join(" or ")} role`);
+    next();
+  };
+}
+
+/** The buyer acts only as itself: another user's resource is 404, as if it did not exist. */
+export function assertSelfOrOperator(auth: Auth | undefined, userId: string, code: "NOT_FOUND" | "ORDER_NOT_FOUND" = "NOT_FOUND"): void {
+  if (auth?.role === "operator") return;
+  if (!auth || auth.sub !== userId.toLowerCase()) throw new AppError(code, "not found");
+}

@@ -1,0 +1,87 @@
+import { randomUUID } from "node:crypto";
+import { AppError, orderTotal, type OrderView, type SettleCommand } from "@flashsale/domain";
+import { gateSnapshot, type Db } from "@flashsale/db";
+import type { ReservationGate } from "@flashsale/reservations";
+import type { OrderPublisher } from "@flashsale/queue";
+import { pendingView } from "./order-view";
+
+export interface PlaceOrderDeps {
+  db: Db;
+  gate: ReservationGate;
+  publisher: Pick<OrderPublisher, "publish">;
+  now: () => Date;
+}
+
+export interface PlaceOrderInput {
+  userId: string;
+  lines: { itemId: string; quantity: number }[];
+  idempotencyKey?: string;
+  requestHash?: string;
+}
+
+export type Placed = { order: OrderView; replayed: boolean };
+
+const REPEAT_WAIT_MS = 3000;
+
+/**
+ * Reserves every line in Redis, then queues the order durably; resolves only once the broker
+ * confirmed, so a 202 means reserved and queued. If queuing fails the reservation is
+ * voided and UNAVAILABLE thrown: nothing stays reserved for a request that was not accepted.
+ */
+export async function placeOrder(input: PlaceOrderInput, deps: PlaceOrderDeps): Promise<Placed> {
+  const orderId = randomUUID();
+  const now = deps.now();
+  const result = await reserveWithRehydrate(deps, { ...input, orderId, now });
+  if (result.kind === "duplicate") return { order: await repeatOf(result.orderId, deps), replayed: true };
+
+  const cmd: SettleCommand = {
+    orderId,
+    userId: input.userId,
+    lines: result.lines,
+    total: orderTotal(result.lines),
+    currency: result.currency,
+    createdAt: now.toISOString(),
+    ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+  };
+  try {
+    await deps.publisher.publish(cmd);
+  } catch (err) {
+    // A worker may already hold the order (the confirm was merely slow): then it stands.
+    const voided = await deps.gate.release(orderId, "VOID", true).catch(() => "unknown" as const);
+    if (voided !== "taken") throw err instanceof AppError ? err : new AppError("UNAVAILABLE", "the order queue is unavailable");
+  }
+  await deps.gate.markQueued(orderId).catch(() => undefined);
+  return {
+    order: { id: orderId, userId: input.userId, status: "PENDING", items: cmd.lines, total: cmd.total, currency: cmd.currency, rewardPoints: 0, createdAt: cmd.createdAt },
+    replayed: false,
+  };
+}
+
+async function reserveWithRehydrate(deps: PlaceOrderDeps, req: Parameters<ReservationGate["reserve"]>[0]) {
+  for (let i = 0; i < 3; i++) {
+    const r = await deps.gate.reserve(req).catch((err) => {
+      if (err instanceof AppError) throw err;
+      throw new AppError("UNAVAILABLE", "reservations are unavailable; nothing was reserved");
+    });
+    if (r !== "rehydrate") return r;
+    await deps.gate.rehydrate(() => gateSnapshot(deps.db)).catch((err) => {
+      if (err instanceof AppError) throw err;
+      throw new AppError("UNAVAILABLE", "reservations are being rebuilt; nothing was reserved");
+    });
+  }
+  throw new AppError("UNAVAILABLE", "reservations are being rebuilt; nothing was reserved");
+}
+
+/** The first response to a repeated key: waits while the first request is still being queued. */
+async function repeatOf(orderId: string, deps: PlaceOrderDeps): Promise<OrderView> {
+  const deadline = Date.now() + REPEAT_WAIT_MS;
+  for (;;) {
+    const pending = await deps.gate.pendingOrder(orderId);
+    if (!pending || pending.status === "VOID") {
+      throw new AppError("IDEMPOTENCY_KEY_IN_USE", "the first request with this key did not complete; retry");
+    }
+    if (pending.queued || pending.status !== "PENDING") return { ...pendingView(pending), status: "PENDING", startedAt: undefined };
+    if (Date.now() > deadline) throw new AppError("IDEMPOTENCY_KEY_IN_USE", "a request with this key is still being processed");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

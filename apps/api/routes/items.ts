@@ -1,0 +1,88 @@
+import { Router } from "express";
+import { z } from "zod";
+import { AppError, itemState, rateToPpm } from "@flashsale/domain";
+import { createItem, findItem, itemPage, restockItem, type ItemRecord } from "@flashsale/db";
+import type { ApiDeps } from "../deps";
+import { authenticate, requireRole } from "../http/auth";
+import { jsonBody } from "../http/body";
+import { decodeCursor, encodeCursor, PageQuery } from "../http/paging";
+import { Currency, IdParam } from "../http/schemas";
+
+const NewItem = z.object({
+  name: z.string().trim().min(1).max(200),
+  price: z.number().int().min(0).max(100_000_000_000),
+  currency: Currency,
+  stock: z.number().int().min(0).max(10_000_000),
+  maxPerUser: z.number().int().min(1).max(1000).default(1),
+  startsAt: z.iso.datetime({ offset: true }).optional(),
+  endsAt: z.iso.datetime({ offset: true }).nullable().optional(),
+  rewardRate: z.number().min(0).max(1).default(0),
+});
+
+const Restock = z.object({ quantity: z.number().int().min(1).max(10_000_000) });
+
+/** An item as clients see it, with `remaining` and `state` live from the reservation gate. */
+function itemView(item: ItemRecord, remaining: number | null | undefined, now: Date) {
+  const left = remaining ?? item.remaining;
+  return {
+    id: item.id,
+    name: item.name,
+    price: item.price,
+    currency: item.currency,
+    stock: item.stock,
+    remaining: left,
+    maxPerUser: item.maxPerUser,
+    startsAt: item.startsAt.toISOString(),
+    endsAt: item.endsAt ? item.endsAt.toISOString() : null,
+    rewardRate: item.rewardRate,
+    state: itemState({ startsAt: item.startsAt, endsAt: item.endsAt, remaining: left }, now),
+    createdAt: item.createdAt.toISOString(),
+  };
+}
+
+/** The things on sale: public reads, operators' create and restock. */
+export function itemRoutes(deps: ApiDeps): Router {
+  const r = Router();
+  const operator = [authenticate(deps.verifyToken), requireRole("operator")];
+  const live = (ids: string[]) => deps.gate.remaining(ids).catch(() => new Map<string, number | null>());
+
+  r.get("/items", async (req, res) => {
+    const q = PageQuery.parse(req.query);
+    const page = await itemPage(deps.db, q.limit, decodeCursor(q.cursor));
+    const remaining = await live(page.data.map((i) => i.id));
+    const now = deps.now();
+    res.json({ data: page.data.map((i) => itemView(i, remaining.get(i.id), now)), nextCursor: encodeCursor(page.next) });
+  });
+
+  r.get("/items/:id", async (req, res) => {
+    const { id } = IdParam.parse(req.params);
+    const item = await findItem(deps.db, id);
+    if (!item) throw new AppError("ITEM_NOT_FOUND", "no such item");
+    res.json(itemView(item, (await live([item.id])).get(item.id), deps.now()));
+  });
+
+  r.post("/items", ...operator, jsonBody, async (req, res) => {
+    const body = NewItem.parse(req.body);
+    const item = await createItem(deps.db, {
+      name: body.name,
+      price: body.price,
+      currency: body.currency,
+      stock: body.stock,
+      maxPerUser: body.maxPerUser,
+      startsAt: body.startsAt ? new Date(body.startsAt) : deps.now(),
+      endsAt: body.endsAt ? new Date(body.endsAt) : null,
+      rewardPpm: rateToPpm(body.rewardRate),
+    });
+    await deps.gate.putItem(item);
+    res.status(201).location(`/items/${item.id}`).json(itemView(item, item.remaining, deps.now()));
+  });
+
+  r.post("/items/:id/restock", ...operator, jsonBody, async (req, res) => {
+    const { id } = IdParam.parse(req.params);
+    const { quantity } = Restock.parse(req.body);
+    const item = await restockItem(deps.db, id, quantity);
+    await deps.gate.restock(item.id, quantity);
+    res.json(itemView(item, (await live([item.id])).get(item.id), deps.now()));
+  });
+  return r;
+}

@@ -1,0 +1,54 @@
+import { Router } from "express";
+import { z } from "zod";
+import { AppError } from "@flashsale/domain";
+import type { ApiDeps } from "../deps";
+import { assertSelfOrOperator, authenticate, requireRole } from "../http/auth";
+import { idempotencyKey, jsonBody, requestHash } from "../http/body";
+import { rateLimit } from "../http/rate-limit";
+import { Id, IdParam } from "../http/schemas";
+import { placeOrder } from "../orders/place-order";
+import { lookupOrder } from "../orders/order-view";
+
+const PlaceOrder = z.object({
+  items: z
+    .array(z.object({ itemId: Id, quantity: z.number().int().min(1).max(1000) }))
+    .min(1)
+    .max(20)
+    .refine((lines) => new Set(lines.map((l) => l.itemId.toLowerCase())).size === lines.length, "each item may appear once"),
+});
+
+/** Placing orders (the hot path) and reading them back. */
+export function orderRoutes(deps: ApiDeps): Router {
+  const r = Router();
+  const auth = authenticate(deps.verifyToken);
+  const limited = rateLimit(deps.redis, deps.cfg.redisPrefix, deps.cfg.rateLimit, "orders");
+
+  r.post("/orders", auth, requireRole("buyer"), limited, jsonBody, async (req, res) => {
+    const body = PlaceOrder.parse(req.body);
+    const key = idempotencyKey(req);
+    const lines = body.items.map((l) => ({ itemId: l.itemId.toLowerCase(), quantity: l.quantity }));
+    const { order } = await placeOrder(
+      { userId: req.auth!.sub, lines, idempotencyKey: key, requestHash: key ? requestHash("POST", "/orders", { items: lines }) : undefined },
+      deps,
+    );
+    res.status(202).location(`/orders/${order.id}`).json(order);
+  });
+
+  const load = async (req: { params: unknown; auth?: Parameters<typeof assertSelfOrOperator>[0] }) => {
+    const { id } = IdParam.parse(req.params);
+    const order = await lookupOrder(id.toLowerCase(), deps);
+    if (!order) throw new AppError("ORDER_NOT_FOUND", "no such order");
+    assertSelfOrOperator(req.auth, order.userId, "ORDER_NOT_FOUND");
+    return order;
+  };
+
+  r.get("/orders/:id", auth, async (req, res) => {
+    res.json(await load(req));
+  });
+
+  r.get("/orders/:id/status", auth, async (req, res) => {
+    const order = await load(req);
+    res.json({ status: order.status });
+  });
+  return r;
+}

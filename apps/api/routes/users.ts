@@ -1,0 +1,40 @@
+import { Router } from "express";
+import bcrypt from "bcryptjs";
+import { z } from "zod";
+import { AppError } from "@flashsale/domain";
+import { createUser, findUserForLogin } from "@flashsale/db";
+import type { ApiDeps } from "../deps";
+import { authenticate, issueToken, requireRole } from "../http/auth";
+import { jsonBody } from "../http/body";
+import { rateLimit } from "../http/rate-limit";
+
+const NewUser = z.object({
+  email: z.email().max(254),
+  password: z.string().min(8).max(200).optional(),
+  role: z.enum(["buyer", "operator"]).default("buyer"),
+});
+
+const Login = z.object({ email: z.string().max(254), password: z.string().max(200) });
+
+// Compared against when the email is unknown, so a login costs the same either way.
+const DUMMY_HASH = bcrypt.hashSync("flashsale-timing-equaliser", 10);
+
+/** POST /users (operators create accounts) and POST /auth/token (login). */
+export function userRoutes(deps: ApiDeps): Router {
+  const r = Router();
+  r.post("/users", authenticate(deps.verifyToken), requireRole("operator"), jsonBody, async (req, res) => {
+    const body = NewUser.parse(req.body);
+    const passwordHash = body.password ? await bcrypt.hash(body.password, 10) : undefined;
+    const user = await createUser(deps.db, { email: body.email, passwordHash, role: body.role });
+    res.status(201).location(`/users/${user.id}`).json(user);
+  });
+  const loginLimit = rateLimit(deps.redis, deps.cfg.redisPrefix, { userPerSec: 0, ipPerSec: deps.cfg.rateLimit.ipPerSec }, "login");
+  r.post("/auth/token", loginLimit, jsonBody, async (req, res) => {
+    const body = Login.parse(req.body);
+    const user = await findUserForLogin(deps.db, body.email);
+    const ok = await bcrypt.compare(body.password, user?.passwordHash ?? DUMMY_HASH);
+    if (!user || !user.passwordHash || !ok) throw new AppError("INVALID_CREDENTIALS", "email or password is wrong");
+    res.json(issueToken(deps.cfg.jwt, { id: user.id, role: user.role }));
+  });
+  return r;
+}

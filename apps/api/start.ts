@@ -1,0 +1,60 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Redis } from "ioredis";
+import { pino, type Logger } from "pino";
+import type { Config } from "@flashsale/config";
+import { createDb, gateSnapshot } from "@flashsale/db";
+import { ReservationGate } from "@flashsale/reservations";
+import { OrderPublisher } from "@flashsale/queue";
+import { createApp } from "./app";
+import type { ApiDeps } from "./deps";
+import { tokenVerifier } from "./http/auth";
+
+export interface RunningApi {
+  server: Server;
+  port: number;
+  deps: ApiDeps;
+  stop(): Promise<void>;
+}
+
+/** Starts one API process: builds its dependencies once, serves until stop(). */
+export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLevel, name: "api" })): Promise<RunningApi> {
+  const db = createDb(cfg.databaseUrl, 10);
+  // Commands fail fast while Redis is away (503), instead of queueing behind a dead socket.
+  const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 1000 });
+  redis.on("error", (err) => log.warn({ err: err.message }, "redis error"));
+  await new Promise<void>((resolve) => {
+    redis.once("ready", resolve);
+    setTimeout(resolve, 3000);
+  });
+  const gate = new ReservationGate(redis, cfg.redisPrefix, undefined, cfg.idempotencyTtlSeconds);
+  const publisher = new OrderPublisher(cfg.rabbitmqUrl, { ...cfg.queue }, log);
+  await publisher.start();
+  await gate.rehydrate(() => gateSnapshot(db)).catch((err) => log.warn({ err: err.message }, "gate not rebuilt at start; will on first order"));
+
+  const deps: ApiDeps = { cfg, db, redis, gate, publisher, log, now: () => new Date(), verifyToken: tokenVerifier(cfg.jwt) };
+  const app = createApp(deps);
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(cfg.port, () => resolve(s));
+  });
+  server.keepAliveTimeout = 65_000;
+  const port = (server.address() as AddressInfo).port;
+  log.info({ port }, "api listening");
+
+  return {
+    server,
+    port,
+    deps,
+    async stop() {
+      // Stop intake, let in-flight requests finish (their publishes confirm), then close.
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await publisher.stop();
+      redis.disconnect();
+      await db.$disconnect();
+      log.info({}, "api stopped");
+    },
+  };
+}

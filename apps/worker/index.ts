@@ -1,0 +1,1 @@
+export { start, type RunningWorker } from "./start";

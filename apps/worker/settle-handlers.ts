@@ -1,0 +1,45 @@
+import type { SettleCommand } from "@flashsale/domain";
+import { failOrder, settleOrder, type Db } from "@flashsale/db";
+import type { ReservationGate } from "@flashsale/reservations";
+import type { SettleHandlers } from "@flashsale/queue";
+import type { Logger } from "pino";
+
+export interface WorkerDeps {
+  db: Db;
+  gate: ReservationGate;
+  log: Logger;
+  now: () => Date;
+  onSettled?: (orderId: string, status: string) => void;
+}
+
+/**
+ * What the worker does with one message: take it in Redis (PROCESSING), settle it in
+ * PostgreSQL, and give the reservation back when the order did not complete. Every step
+ * is idempotent, so a redelivery after a crash at any line changes nothing twice.
+ */
+export function settleHandlers(deps: WorkerDeps): SettleHandlers {
+  return {
+    async settle(cmd: SettleCommand) {
+      const startedAt = deps.now();
+      const taken = await deps.gate.beginSettle(cmd.orderId, startedAt);
+      if (taken === "VOID") {
+        deps.log.info({ orderId: cmd.orderId }, "dropped an order the API voided");
+        return;
+      }
+      const outcome = await settleOrder(deps.db, cmd, startedAt);
+      if (outcome.status === "REJECTED" || outcome.status === "FAILED") {
+        await deps.gate.release(cmd.orderId, outcome.status);
+      }
+      if (outcome.fresh) {
+        await deps.gate.markSettled(cmd.orderId, outcome.status);
+        deps.log.debug({ orderId: cmd.orderId, status: outcome.status }, "settled");
+      }
+      deps.onSettled?.(cmd.orderId, outcome.status);
+    },
+    async exhausted(cmd: SettleCommand, err: unknown) {
+      await failOrder(deps.db, cmd, `RETRIES_EXHAUSTED: ${(err as Error).message}`.slice(0, 500));
+      await deps.gate.release(cmd.orderId, "FAILED");
+      deps.onSettled?.(cmd.orderId, "FAILED");
+    },
+  };
+}

@@ -10,7 +10,12 @@ export interface WorkerDeps {
   log: Logger;
   now: () => Date;
   onSettled?: (orderId: string, status: string) => void;
+  /** Test-only: wait at a stage so a test can kill the process exactly there. */
+  faultPause?: { stage: "before-settle" | "after-commit"; ms: number };
 }
+
+const pause = (deps: WorkerDeps, stage: string) =>
+  deps.faultPause?.stage === stage ? new Promise((r) => setTimeout(r, deps.faultPause!.ms)) : undefined;
 
 /**
  * What the worker does with one message: take it in Redis (PROCESSING), settle it in
@@ -26,14 +31,14 @@ export function settleHandlers(deps: WorkerDeps): SettleHandlers {
         deps.log.info({ orderId: cmd.orderId }, "dropped an order the API voided");
         return;
       }
+      await pause(deps, "before-settle");
       const outcome = await settleOrder(deps.db, cmd, startedAt);
+      await pause(deps, "after-commit");
       if (outcome.status === "REJECTED" || outcome.status === "FAILED") {
         await deps.gate.release(cmd.orderId, outcome.status);
       }
-      if (outcome.fresh) {
-        await deps.gate.markSettled(cmd.orderId, outcome.status);
-        deps.log.debug({ orderId: cmd.orderId, status: outcome.status }, "settled");
-      }
+      await deps.gate.markSettled(cmd.orderId, outcome.status);
+      if (outcome.fresh) deps.log.debug({ orderId: cmd.orderId, status: outcome.status }, "settled");
       deps.onSettled?.(cmd.orderId, outcome.status);
     },
     async exhausted(cmd: SettleCommand, err: unknown) {

@@ -17,7 +17,7 @@ export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLeve
   const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
   redis.on("error", (err) => log.warn({ err: err.message }, "redis error"));
   const gate = new ReservationGate(redis, cfg.redisPrefix, undefined, cfg.idempotencyTtlSeconds);
-  const consumer = new SettleConsumer(cfg.rabbitmqUrl, cfg.queue, settleHandlers({ db, gate, log, now: () => new Date() }), log);
+  const consumer = new SettleConsumer(cfg.rabbitmqUrl, cfg.queue, settleHandlers({ db, gate, log, now: () => new Date(), faultPause: cfg.faultPause }), log);
   await consumer.start();
   log.info({}, "worker started");
   return {

@@ -8,6 +8,7 @@ import { userRoutes } from "./routes/users";
 import { walletRoutes } from "./routes/wallets";
 import { itemRoutes } from "./routes/items";
 import { orderRoutes } from "./routes/orders";
+import { orderEventRoutes } from "./routes/order-events";
 
 /** The HTTP application: security headers, the routes of the contract, one error handler. */
 export function createApp(deps: ApiDeps): express.Express {
@@ -22,6 +23,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(walletRoutes(deps));
   app.use(itemRoutes(deps));
   app.use(orderRoutes(deps));
+  app.use(orderEventRoutes(deps));
 
   app.use(() => {
     throw new AppError("NOT_FOUND", "no such endpoint");

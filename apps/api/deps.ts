@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Config } from "@flashsale/config";
 import type { Db } from "@flashsale/db";
-import type { ReservationGate } from "@flashsale/reservations";
+import type { OrderStatusFeed, ReservationGate } from "@flashsale/reservations";
 import type { OrderPublisher } from "@flashsale/queue";
 import type { Auth } from "./http/auth";
 
@@ -12,6 +12,7 @@ export interface ApiDeps {
   db: Db;
   redis: Redis;
   gate: ReservationGate;
+  statusFeed: OrderStatusFeed;
   publisher: OrderPublisher;
   log: Logger;
   now: () => Date;

@@ -4,7 +4,7 @@ import { Redis } from "ioredis";
 import { pino, type Logger } from "pino";
 import type { Config } from "@flashsale/config";
 import { createDb, gateSnapshot } from "@flashsale/db";
-import { ReservationGate } from "@flashsale/reservations";
+import { OrderStatusFeed, ReservationGate } from "@flashsale/reservations";
 import { OrderPublisher } from "@flashsale/queue";
 import { createApp } from "./app";
 import type { ApiDeps } from "./deps";
@@ -28,11 +28,13 @@ export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLeve
     setTimeout(resolve, 3000);
   });
   const gate = new ReservationGate(redis, cfg.redisPrefix, undefined, cfg.idempotencyTtlSeconds);
+  const statusFeed = new OrderStatusFeed(redis, cfg.redisPrefix);
+  await statusFeed.start().catch((err) => log.warn({ err: err.message }, "status feed not subscribed yet"));
   const publisher = new OrderPublisher(cfg.rabbitmqUrl, { ...cfg.queue }, log);
   await publisher.start();
   await gate.rehydrate(() => gateSnapshot(db)).catch((err) => log.warn({ err: err.message }, "gate not rebuilt at start; will on first order"));
 
-  const deps: ApiDeps = { cfg, db, redis, gate, publisher, log, now: () => new Date(), verifyToken: tokenVerifier(cfg.jwt) };
+  const deps: ApiDeps = { cfg, db, redis, gate, statusFeed, publisher, log, now: () => new Date(), verifyToken: tokenVerifier(cfg.jwt) };
   const app = createApp(deps);
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(cfg.port, () => resolve(s));
@@ -46,11 +48,12 @@ export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLeve
     port,
     deps,
     async stop() {
-      // Stop intake, let in-flight requests finish (their publishes confirm), then close.
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      // Stop intake, end event streams, let in-flight requests finish (their publishes
+      // confirm), then close the connections.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      statusFeed.stop();
+      server.closeIdleConnections();
+      await closed;
       await publisher.stop();
       redis.disconnect();
       await db.$disconnect();

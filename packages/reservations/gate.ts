@@ -3,6 +3,7 @@ import { AppError, type ErrorCode, type OrderLineView, type OrderStatus } from "
 import type { Redis } from "ioredis";
 import { keys, type Keys } from "./keys";
 import { withScripts, type ScriptedRedis } from "./scripts";
+import { announceStatus } from "./status-feed";
 
 export interface ReserveRequest {
   orderId: string;
@@ -71,7 +72,7 @@ export class ReservationGate {
   readonly redis: ScriptedRedis;
   readonly keys: Keys;
 
-  constructor(redis: Redis, prefix: string, private readonly orderTtlSeconds = 7 * 86400, private readonly idempotencyTtlSeconds = 86400) {
+  constructor(redis: Redis, private readonly prefix: string, private readonly orderTtlSeconds = 7 * 86400, private readonly idempotencyTtlSeconds = 86400) {
     this.redis = withScripts(redis);
     this.keys = keys(prefix);
   }
@@ -136,12 +137,15 @@ export class ReservationGate {
 
   /** A worker takes the order: PENDING becomes PROCESSING; a voided order must be dropped. */
   async beginSettle(orderId: string, now: Date): Promise<"OK" | "VOID" | "MISSING" | string> {
-    return this.redis.beginSettle(this.keys.order(orderId), now.getTime());
+    const taken = await this.redis.beginSettle(this.keys.order(orderId), now.getTime());
+    if (taken === "OK") await announceStatus(this.redis, this.prefix, { orderId, status: "PROCESSING" });
+    return taken;
   }
 
   /** Records the final status of an order in its pending record (for readers racing the database). */
   async markSettled(orderId: string, status: OrderStatus): Promise<void> {
     await this.redis.hset(this.keys.order(orderId), "status", status);
+    await announceStatus(this.redis, this.prefix, { orderId, status });
   }
 
   /** The order as the gate knows it before the database has it, or null. */

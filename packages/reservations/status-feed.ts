@@ -1,0 +1,61 @@
+import { EventEmitter } from "node:events";
+import type { Redis } from "ioredis";
+
+export interface StatusChange {
+  orderId: string;
+  status: string;
+}
+
+/** The Redis channel on which workers announce order status changes. */
+const STOP = Symbol("stop");
+
+export const statusChannel = (prefix: string) => `${prefix}order-status`;
+
+/** Announces a status change to every API process (fire and forget: readers re-read the order). */
+export async function announceStatus(redis: Redis, prefix: string, change: StatusChange): Promise<void> {
+  await redis.publish(statusChannel(prefix), JSON.stringify(change));
+}
+
+/**
+ * One subscriber connection per API process, fanning status changes out to listeners by
+ * order id, so any API process can stream any order's changes.
+ */
+export class OrderStatusFeed {
+  private readonly events = new EventEmitter();
+  private readonly sub: Redis;
+
+  constructor(redis: Redis, private readonly prefix: string) {
+    this.events.setMaxListeners(0);
+    this.sub = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+    this.sub.on("error", () => undefined);
+    this.sub.on("message", (_channel: string, raw: string) => {
+      try {
+        const change = JSON.parse(raw) as StatusChange;
+        this.events.emit(change.orderId, change);
+      } catch {
+        /* not ours */
+      }
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.sub.subscribe(statusChannel(this.prefix));
+  }
+
+  /** Calls `listener` on each change of the order until the returned function is called. */
+  listen(orderId: string, listener: (c: StatusChange) => void): () => void {
+    this.events.on(orderId, listener);
+    return () => this.events.off(orderId, listener);
+  }
+
+  /** Calls `listener` once when the feed stops (streams end so the server can close). */
+  onStop(listener: () => void): () => void {
+    this.events.once(STOP, listener);
+    return () => this.events.off(STOP, listener);
+  }
+
+  stop(): void {
+    this.events.emit(STOP);
+    this.sub.disconnect();
+  }
+}

@@ -50,6 +50,24 @@ function patchCatalogTypes(adapter: object) {
   proto.__catalogTypesPatched = true;
 }
 
+// adapter-pg 6.x runs a migration by splitting its text on every ";", which breaks
+// dollar-quoted bodies (trigger functions). Send the script whole instead: PostgreSQL's
+// simple query protocol runs several statements in one implicit transaction, so a failing
+// migration also leaves nothing half-applied.
+function patchExecuteScript(adapter: object) {
+  let proto: any = Object.getPrototypeOf(adapter);
+  while (proto && !Object.prototype.hasOwnProperty.call(proto, "executeScript")) proto = Object.getPrototypeOf(proto);
+  if (!proto || proto.__wholeScriptPatched) return;
+  proto.executeScript = async function (script: string) {
+    try {
+      await this.client.query(script);
+    } catch (error) {
+      this.onError(error);
+    }
+  };
+  proto.__wholeScriptPatched = true;
+}
+
 async function admin(sql: string) {
   const c = new pg.Client(cfg);
   await c.connect();
@@ -64,12 +82,13 @@ export default defineConfig({
   async adapter() {
     const factory: any = new PrismaPg(cfg);
     const connect = factory.connect.bind(factory);
-    factory.connect = async () => { const a = await connect(); patchCatalogTypes(a); return a; };
+    factory.connect = async () => { const a = await connect(); patchCatalogTypes(a); patchExecuteScript(a); return a; };
     factory.connectToShadowDb = async () => {
       const shadow = `prisma_shadow_${process.pid}_${Date.now()}`;
       await admin(`CREATE DATABASE "${shadow}"`);
       const a: any = await new PrismaPg({ ...cfg, database: shadow }).connect();
       patchCatalogTypes(a);
+      patchExecuteScript(a);
       const dispose = a.dispose.bind(a);
       a.dispose = async () => { await dispose(); await admin(`DROP DATABASE IF EXISTS "${shadow}" WITH (FORCE)`); };
       return a;

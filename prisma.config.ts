@@ -12,7 +12,10 @@ import { PrismaPg } from "@prisma/adapter-pg";
 //     the shadow database before closing its pool -> we own the shadow database lifecycle.
 // The workarounds are needed by the CLI only; the application builds its own client.
 
-const u = new URL(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/flashsale");
+// Without DATABASE_URL, Prisma 6.19 would try to download an engine binary (no network
+// here): default it, as the application's own config does.
+process.env.DATABASE_URL ||= "postgresql://postgres@127.0.0.1:5432/flashsale";
+const u = new URL(process.env.DATABASE_URL);
 const cfg: pg.PoolConfig = {
   host: u.hostname,
   port: Number(u.port || 5432),

@@ -4,5 +4,8 @@ export { createUser, findUserForLogin, userExists, type UserView } from "./users
 export { balances, creditWallet, debitWallet, ledgerPage, type BalanceView, type LedgerView } from "./wallets";
 export { runIdempotent, type IdempotencyScope, type Replayable } from "./idempotency";
 export { createItem, findItem, itemPage, restockItem, gateSnapshot, type ItemRecord, type NewItem } from "./items";
-export { findOrder, findOrderStatus } from "./orders";
+export { findOrder, findOrderStatus, orderView } from "./orders";
+export { orderHistory, orderHistorySql, type OrderFilter, type OrderPosition, type OrderHistoryPage } from "./order-history";
+export { refundOrder } from "./refund-order";
+export { settledOrderCounts, SETTLED_STATUSES, type SettledStatus, type SettledOrderCounts } from "./order-metrics";
 export { settleOrder, failOrder, type SettleOutcome } from "./settle-order";

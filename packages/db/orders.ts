@@ -1,10 +1,22 @@
 import type { OrderStatus, OrderView } from "@flashsale/domain";
-import type { Db } from "./client";
+import type { Db, Tx } from "./client";
 
-/** An order from the database, with its lines, or null when no worker has written it yet. */
-export async function findOrder(db: Db, id: string): Promise<OrderView | null> {
-  const o = await db.order.findUnique({ where: { id }, include: { lines: true } });
-  if (!o) return null;
+type OrderRow = {
+  id: string;
+  userId: string;
+  status: string;
+  reason: string | null;
+  total: bigint;
+  currency: string;
+  rewardPoints: bigint;
+  createdAt: Date;
+  startedAt: Date | null;
+  completedAt: Date | null;
+  lines: { itemId: string; quantity: number; price: bigint }[];
+};
+
+/** An order row with its lines as the API shows it (the shape of GET /orders/:id). */
+export function orderView(o: OrderRow): OrderView {
   return {
     id: o.id,
     userId: o.userId,
@@ -18,6 +30,12 @@ export async function findOrder(db: Db, id: string): Promise<OrderView | null> {
     ...(o.startedAt ? { startedAt: o.startedAt.toISOString() } : {}),
     ...(o.completedAt ? { completedAt: o.completedAt.toISOString() } : {}),
   };
+}
+
+/** An order from the database, with its lines, or null when no worker has written it yet. */
+export async function findOrder(db: Db | Tx, id: string): Promise<OrderView | null> {
+  const o = await db.order.findUnique({ where: { id }, include: { lines: { orderBy: { itemId: "asc" } } } });
+  return o ? orderView(o) : null;
 }
 
 /** The status alone, or null. */

@@ -1,0 +1,40 @@
+import { AppError, POINTS_CURRENCY, type OrderView } from "@flashsale/domain";
+import type { Tx } from "./client";
+import { findOrder } from "./orders";
+import { creditWallet, debitWallet } from "./wallets";
+
+/**
+ * Refunds a COMPLETED order in the caller's transaction, all or nothing: status REFUNDED,
+ * each line's units back to items.remaining, the buyer's holding of each item back (so its
+ * maxPerUser allowance returns), the total back to the wallet (ledger REFUND), and the
+ * reward points taken back (ledger REWARD with a negative delta; INSUFFICIENT_FUNDS when
+ * the buyer has spent them). The status moves by one guarded UPDATE, so of any number of
+ * concurrent refunds of one order exactly one succeeds and the others are NOT_REFUNDABLE.
+ * ORDER_NOT_FOUND when the database has no such order (it may still be PENDING in Redis:
+ * the caller tells those apart).
+ */
+export async function refundOrder(tx: Tx, orderId: string): Promise<OrderView> {
+  const claimed = await tx.$queryRaw<{ user_id: string; currency: string; total: bigint; reward_points: bigint }[]>`
+    UPDATE orders SET status = 'REFUNDED', updated_at = now()
+    WHERE id = ${orderId}::uuid AND status = 'COMPLETED'
+    RETURNING user_id, currency, total, reward_points`;
+  if (claimed.length === 0) {
+    const exists = await tx.order.count({ where: { id: orderId } });
+    if (exists === 0) throw new AppError("ORDER_NOT_FOUND", "no such order");
+    throw new AppError("NOT_REFUNDABLE", "only a COMPLETED order can be refunded");
+  }
+  const { user_id: userId, currency, total, reward_points: points } = claimed[0]!;
+  const lines = await tx.orderLine.findMany({ where: { orderId }, orderBy: { itemId: "asc" } });
+  // Items in id order, as settlement takes them, so a refund and a settlement never lock
+  // the same rows in opposite orders.
+  for (const line of lines) {
+    await tx.$executeRaw`UPDATE items SET remaining = remaining + ${line.quantity} WHERE id = ${line.itemId}::uuid`;
+    const held = await tx.$executeRaw`
+      UPDATE holdings SET quantity = quantity - ${line.quantity}
+      WHERE user_id = ${userId}::uuid AND item_id = ${line.itemId}::uuid AND quantity >= ${line.quantity}`;
+    if (held === 0) throw new Error(`holding of item ${line.itemId} is smaller than the refunded order ${orderId}`);
+  }
+  if (total > 0n) await creditWallet(tx, userId, currency, Number(total), "REFUND", orderId);
+  if (points > 0n) await debitWallet(tx, userId, POINTS_CURRENCY, Number(points), "REWARD", orderId);
+  return (await findOrder(tx, orderId))!;
+}

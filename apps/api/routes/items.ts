@@ -6,10 +6,10 @@ import type { ApiDeps } from "../deps";
 import { authenticate, requireRole } from "../http/auth";
 import { jsonBody } from "../http/body";
 import { decodeCursor, encodeCursor, PageQuery } from "../http/paging";
-import { Currency, IdParam } from "../http/schemas";
+import { Currency, IdParam, Text } from "../http/schemas";
 
 const NewItem = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: Text.trim().min(1).max(200),
   price: z.number().int().min(0).max(100_000_000_000),
   currency: Currency,
   stock: z.number().int().min(0).max(10_000_000),
@@ -22,7 +22,7 @@ const NewItem = z.object({
 const Restock = z.object({ quantity: z.number().int().min(1).max(10_000_000) });
 
 /** An item as clients see it, with `remaining` and `state` live from the reservation gate. */
-function itemView(item: ItemRecord, remaining: number | null | undefined, now: Date) {
+export function itemView(item: ItemRecord, remaining: number | null | undefined, now: Date) {
   const left = remaining ?? item.remaining;
   return {
     id: item.id,

@@ -7,6 +7,7 @@ import type { ApiDeps } from "../deps";
 import { authenticate, issueToken, requireRole } from "../http/auth";
 import { jsonBody } from "../http/body";
 import { rateLimit } from "../http/rate-limit";
+import { Text } from "../http/schemas";
 
 const NewUser = z.object({
   email: z.email().max(254),
@@ -14,7 +15,7 @@ const NewUser = z.object({
   role: z.enum(["buyer", "operator"]).default("buyer"),
 });
 
-const Login = z.object({ email: z.string().max(254), password: z.string().max(200) });
+const Login = z.object({ email: Text.max(254), password: z.string().max(200) });
 
 // Compared against when the email is unknown, so a login costs the same either way.
 const DUMMY_HASH = bcrypt.hashSync("flashsale-timing-equaliser", 10);

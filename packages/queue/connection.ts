@@ -89,8 +89,12 @@ export class BrokerConnection extends EventEmitter {
     clearTimeout(this.timer);
     this.timer = undefined;
     const conn = this.conn;
+    const ch = this.ch;
     this.conn = undefined;
     this.ch = undefined;
+    // Close the channel first (a round trip): frames written on it, such as the last ack,
+    // reach the broker before the connection goes; closing the connection alone may drop them.
+    await ch?.close().catch(() => undefined);
     await conn?.close().catch(() => undefined);
   }
 }

@@ -10,7 +10,7 @@ export function spawnApp(app: "api" | "worker", env: Record<string, string> = {}
   const child = spawn(process.execPath, ["--import", "tsx", path.join(root, `apps/${app}/main.ts`)], {
     cwd: root,
     env: { ...process.env, ...env },
-    stdio: ["ignore", "ignore", "pipe"],
+    stdio: ["ignore", process.env.TEST_CHILD_OUTPUT ? "inherit" : "ignore", process.env.TEST_CHILD_OUTPUT ? "inherit" : "pipe"],
   });
   children.add(child);
   child.once("exit", () => children.delete(child));

@@ -16,7 +16,9 @@ export function decodeCursor(cursor: string | undefined): { createdAt: Date; id:
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [string, string];
     const createdAt = new Date(at);
-    if (Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error();
+    // Years outside 1..9999 are no cursor we issued, and the database cannot compare them (was a 500).
+    const year = createdAt.getUTCFullYear();
+    if (Number.isNaN(createdAt.getTime()) || year < 1 || year > 9999 || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new Error();
     return { createdAt, id };
   } catch {
     throw new AppError("VALIDATION_FAILED", "cursor: not a cursor this API issued");

@@ -4,6 +4,8 @@ import type { Redis } from "ioredis";
 import { keys, type Keys } from "./keys";
 import { withScripts, type ScriptedRedis } from "./scripts";
 import { announceStatus } from "./status-feed";
+import { closeOpenOrder, openOrderCounts, type OpenOrderCounts } from "./open-orders";
+import { refundToGate, type RefundedOrder, type RefundResult } from "./refund";
 
 export interface ReserveRequest {
   orderId: string;
@@ -85,6 +87,7 @@ export class ReservationGate {
       req.idempotencyKey ? k.idempotency(req.userId, req.idempotencyKey) : k.idempotency(req.userId, NO_KEY),
       k.order(req.orderId),
       ...req.lines.flatMap((l) => [k.itemMeta(l.itemId), k.itemRemaining(l.itemId), k.itemHeld(l.itemId)]),
+      k.ordersPending,
     ];
     const args = [
       req.now.getTime(),
@@ -117,7 +120,10 @@ export class ReservationGate {
    */
   async release(orderId: string, status: ReleaseStatus, onlyIfPending = false): Promise<"released" | "noop" | "taken"> {
     const order = await this.redis.hmget(this.keys.order(orderId), "userId", "lines", "key");
-    if (!order[0]) return "noop";
+    if (!order[0]) {
+      await closeOpenOrder(this.redis, this.keys, orderId);
+      return "noop";
+    }
     const lines = parseLines(order[1] ?? "");
     const k = this.keys;
     const redisKeys = [
@@ -127,6 +133,7 @@ export class ReservationGate {
       ...lines.flatMap((l) => [k.itemRemaining(l.itemId), k.itemHeld(l.itemId)]),
     ];
     const r = await this.redis.release(redisKeys.length, ...redisKeys, status, onlyIfPending ? "1" : "0");
+    if (r !== -1) await closeOpenOrder(this.redis, this.keys, orderId);
     return r === 1 ? "released" : r === -1 ? "taken" : "noop";
   }
 
@@ -137,7 +144,8 @@ export class ReservationGate {
 
   /** A worker takes the order: PENDING becomes PROCESSING; a voided order must be dropped. */
   async beginSettle(orderId: string, now: Date): Promise<"OK" | "VOID" | "MISSING" | string> {
-    const taken = await this.redis.beginSettle(this.keys.order(orderId), now.getTime());
+    const k = this.keys;
+    const taken = await this.redis.beginSettle(k.order(orderId), k.ordersPending, k.ordersProcessing, now.getTime(), orderId);
     if (taken === "OK") await announceStatus(this.redis, this.prefix, { orderId, status: "PROCESSING" });
     return taken;
   }
@@ -145,7 +153,23 @@ export class ReservationGate {
   /** Records the final status of an order in its pending record (for readers racing the database). */
   async markSettled(orderId: string, status: OrderStatus): Promise<void> {
     await this.redis.hset(this.keys.order(orderId), "status", status);
+    await closeOpenOrder(this.redis, this.keys, orderId);
     await announceStatus(this.redis, this.prefix, { orderId, status });
+  }
+
+  /** The gate's epoch, or null while it awaits a rebuild; read it before a refund commits. */
+  async epoch(): Promise<string | null> {
+    return this.redis.get(this.keys.epoch);
+  }
+
+  /** Gives a refunded order's units and allowance back once, unless the gate was rebuilt since `epoch`. */
+  async refund(order: RefundedOrder, epoch: string): Promise<RefundResult> {
+    return refundToGate(this.redis, this.keys, order, epoch, this.orderTtlSeconds);
+  }
+
+  /** How many orders are PENDING and PROCESSING right now (they live only in Redis). */
+  async openOrders(now: Date): Promise<OpenOrderCounts> {
+    return openOrderCounts(this.redis, this.keys, now, this.orderTtlSeconds * 1000);
   }
 
   /** The order as the gate knows it before the database has it, or null. */

@@ -12,6 +12,12 @@ export function keys(prefix: string) {
     order: (orderId: string) => `${prefix}order:${orderId}`,
     idempotency: (userId: string, key: string) => `${prefix}idem:${userId}:${key}`,
     rateLimit: `${prefix}rl`,
+    /** Orders reserved and not yet taken by a worker: a sorted set scored by createdAt (ms). */
+    ordersPending: `${prefix}orders:pending`,
+    /** Orders a worker has taken and not yet finished: a sorted set scored by startedAt (ms). */
+    ordersProcessing: `${prefix}orders:processing`,
+    /** Set once an order's refund has been given back to the gate (refund.lua). */
+    refunded: (orderId: string) => `${prefix}refunded:${orderId}`,
     /** Everything under the prefix, for cleanup. */
     pattern: `${prefix}*`,
   };

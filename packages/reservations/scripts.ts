@@ -4,9 +4,10 @@ import type { Redis } from "ioredis";
 const SCRIPTS = {
   reserve: { file: "reserve.lua", keys: undefined },
   release: { file: "release.lua", keys: undefined },
-  beginSettle: { file: "begin-settle.lua", keys: 1 },
+  beginSettle: { file: "begin-settle.lua", keys: 3 },
   putItem: { file: "put-item.lua", keys: 3 },
   restock: { file: "restock.lua", keys: 3 },
+  refund: { file: "refund.lua", keys: undefined },
 } as const;
 
 type Args = (string | number)[];
@@ -18,6 +19,7 @@ export interface ScriptedRedis extends Redis {
   beginSettle(...args: Args): Promise<string>;
   putItem(...args: Args): Promise<number>;
   restock(...args: Args): Promise<number>;
+  refund(numKeys: number, ...args: Args): Promise<number>;
 }
 
 /** Registers every script on a connection once; each is read from its own file. */

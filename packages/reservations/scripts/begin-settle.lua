@@ -1,6 +1,8 @@
 --[[ begin-settle: a worker takes an order; refused if the API voided it.
 KEYS[1]  order hash key
+KEYS[2]  sorted set of PENDING orders   KEYS[3]  sorted set of PROCESSING orders
 ARGV[1]  now (ms)
+ARGV[2]  order id
 Returns 'OK' (now PROCESSING), 'VOID' (the API answered 503: drop the message),
 'MISSING' (no record: Redis lost it; settle from the message alone), or the status it has.
 ]]
@@ -9,6 +11,8 @@ if not s then return 'MISSING' end
 if s == 'VOID' then return 'VOID' end
 if s == 'PENDING' then
   redis.call('HSET', KEYS[1], 'status', 'PROCESSING', 'startedAt', ARGV[1], 'queued', '1')
+  redis.call('ZREM', KEYS[2], ARGV[2])
+  redis.call('ZADD', KEYS[3], ARGV[1], ARGV[2])
   return 'OK'
 end
 return s

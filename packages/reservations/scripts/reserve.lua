@@ -3,6 +3,7 @@ KEYS[1]  epoch key (missing => Redis lost its state; caller must rehydrate)
 KEYS[2]  idempotency key of (user, Idempotency-Key), or a dummy key when none was sent
 KEYS[3]  order hash key
 KEYS[3+3i-2], KEYS[3+3i-1], KEYS[3+3i]  item i's meta hash, remaining counter, held hash
+KEYS[#KEYS]  the sorted set of PENDING orders (GET /metrics counts it)
 ARGV[1]  now (ms since epoch)
 ARGV[2]  order id
 ARGV[3]  user id
@@ -35,7 +36,7 @@ if hasKey then
   end
 end
 
-local n = (#KEYS - 3) / 3
+local n = (#KEYS - 4) / 3
 local metas = {}
 for i = 1, n do
   local m = redis.call('HMGET', KEYS[3 + 3 * i - 2], 'price', 'currency', 'startsAt', 'endsAt', 'maxPerUser')
@@ -74,6 +75,7 @@ redis.call('HSET', KEYS[3], 'userId', user, 'status', 'PENDING', 'createdAt', AR
   'currency', metas[1][2], 'lines', table.concat(lines, ';'), 'key', ARGV[7],
   'epoch', redis.call('GET', KEYS[1]))
 redis.call('EXPIRE', KEYS[3], tonumber(ARGV[6]))
+redis.call('ZADD', KEYS[#KEYS], ARGV[1], ARGV[2])
 if hasKey then
   redis.call('SET', KEYS[2], ARGV[2] .. '|' .. ARGV[4], 'EX', tonumber(ARGV[5]))
 end

@@ -56,6 +56,7 @@ function run(slot: Slot) {
     stdio: "inherit",
   });
   slot.child = child;
+  say(`${slot.name} started (pid ${child.pid})`);
   child.on("exit", (code, signal) => {
     slot.child = undefined;
     if (stopping) return;

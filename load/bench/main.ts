@@ -1,0 +1,136 @@
+// `npm run bench [-- --duration 10 --connections 256 --settle-orders 2000 --cpu-prof]`:
+// every benchmark of issue 5 in one run on an isolated database, Redis prefix and queue
+// names; prints a table and writes load/out/bench.json (and API CPU profiles with --cpu-prof).
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import amqp from "amqplib";
+import { pino } from "pino";
+import { Redis } from "ioredis";
+import { createDb } from "@flashsale/db";
+import { ReservationGate } from "@flashsale/reservations";
+import { OrderPublisher, queueNames } from "@flashsale/queue";
+import { createBuyers } from "../fixtures/buyers";
+import { createSaleItem } from "../fixtures/sale-item";
+import { freePort, root, RssSampler, spawnTs, waitHealthy } from "./children";
+import { isolatedEnv } from "./isolated-env";
+import { runHttp, type HttpBench } from "./http-run";
+import { acceptBench, ceilingBench, itemBench, orderBench, refusalBench } from "./http-suite";
+import { fillQueue } from "./fill-queue";
+import { runSettle } from "./settle-run";
+import { runSqlBaseline } from "./sql-baseline";
+import { formatTable, withRatios, type BenchRow } from "./table";
+import { formatProfile, summariseProfile } from "./cpu-profile";
+import { judgeTargets } from "./targets";
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: "string", default: "10" },
+    connections: { type: "string", default: "256" },
+    "settle-orders": { type: "string", default: "2000" },
+    "cpu-prof": { type: "boolean", default: false },
+  },
+});
+const http = { connections: Number(values.connections), durationSec: Number(values.duration) };
+const settleOrders = Number(values["settle-orders"]);
+const outDir = path.join(root, "load/out");
+const profDir = path.join(outDir, "profiles");
+mkdirSync(outDir, { recursive: true });
+
+const loadBefore = os.loadavg();
+const env = await isolatedEnv();
+const { cfg } = env;
+const db = createDb(cfg.databaseUrl, 8);
+const redis = new Redis(cfg.redisUrl);
+const gate = new ReservationGate(redis, cfg.redisPrefix);
+const publisher = new OrderPublisher(cfg.rabbitmqUrl, cfg.queue, pino({ level: "warn" }));
+const rows: BenchRow[] = [];
+const rss = { api: 0, ceiling: 0, apiIdle: 0 };
+
+/** A short run first (not measured), so the JIT and the pools are warm. */
+async function measured(b: HttpBench): Promise<BenchRow> {
+  await runHttp({ ...b, durationSec: 2 });
+  const row = await runHttp(b);
+  process.stderr.write(`  ${row.name}: ${row.rate.toFixed(0)} ${row.unit}, p99 ${row.p99} ms (${row.note})\n`);
+  rows.push(row);
+  return row;
+}
+
+try {
+  await publisher.start();
+  process.stderr.write(`bench ${env.id}: fixtures…\n`);
+  const buyers = await createBuyers(db, cfg.jwt, { count: 2000, balance: 1_000_000_000, currency: "USD" });
+  const big = { price: 100, currency: "USD", stock: 10_000_000, maxPerUser: 1000 };
+  const hot = await createSaleItem(db, gate, { ...big, name: "bench: accept path" });
+  const gone = await createSaleItem(db, gate, { ...big, stock: 1, name: "bench: sold out" });
+  const settleItem = await createSaleItem(db, gate, { ...big, name: "bench: settle" });
+  const sqlItem = await createSaleItem(db, gate, { ...big, name: "bench: SQL baseline" });
+
+  const ceilingPort = await freePort();
+  const ceiling = spawnTs("load/bench/ceiling-app.ts", { PORT: String(ceilingPort) }, { nodeFlags: values["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", profDir, "--cpu-prof-name", "ceiling.cpuprofile"] : [] });
+  await waitHealthy(`http://127.0.0.1:${ceilingPort}/healthz`);
+  const ceilingRss = new RssSampler(ceiling.proc.pid!).start();
+  await measured(ceilingBench(`http://127.0.0.1:${ceilingPort}`, buyers, hot.id, http));
+  ceilingRss.stop();
+  rss.ceiling = ceilingRss.peak;
+  await ceiling.stop();
+
+  const apiPort = await freePort();
+  const api = spawnTs("apps/api/main.ts", { ...env.vars, PORT: String(apiPort) }, { nodeFlags: values["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", profDir, "--cpu-prof-name", "api.cpuprofile"] : [] });
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  await waitHealthy(`${apiUrl}/healthz`);
+  const apiRss = new RssSampler(api.proc.pid!).start();
+  rss.apiIdle = apiRss.sample();
+  try {
+    process.stderr.write("HTTP benchmarks…\n");
+    await measured(acceptBench(apiUrl, buyers, hot.id, http));
+    await purgeSettleQueue();
+    await measured(refusalBench(apiUrl, buyers, gone.id, http));
+    await measured(itemBench(apiUrl, hot.id, http));
+
+    process.stderr.write("settle benchmarks…\n");
+    const settled: Awaited<ReturnType<typeof fillQueue>> = [];
+    for (const k of [1, 2, 4]) {
+      const orders = await fillQueue(gate, publisher, buyers, settleItem.id, settleOrders);
+      const row = await runSettle(db, env.vars, orders.map((o) => o.id), k);
+      settled.push(...orders);
+      rows.push(row);
+      const base = await runSqlBaseline(cfg.databaseUrl, buyers, sqlItem.id, sqlItem.price, k, settleOrders);
+      rows.push(base);
+      process.stderr.write(`  ${row.name}: ${row.rate.toFixed(0)} orders/s; ${base.name}: ${base.rate.toFixed(0)} tx/s\n`);
+    }
+    await measured(orderBench(apiUrl, settled, http));
+  } finally {
+    apiRss.stop();
+    rss.api = apiRss.peak;
+    await api.stop();
+  }
+} finally {
+  await publisher.stop();
+  redis.disconnect();
+  await db.$disconnect();
+  await env.dispose();
+}
+
+async function purgeSettleQueue(): Promise<void> {
+  const conn = await amqp.connect(cfg.rabbitmqUrl);
+  try {
+    await (await conn.createChannel()).purgeQueue(queueNames(cfg.queue.prefix).settleQueue);
+  } finally {
+    await conn.close();
+  }
+}
+
+const table = withRatios(rows);
+const targets = judgeTargets(table, rss.api, http.connections);
+const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadBefore, loadAfter: os.loadavg() };
+process.stdout.write(`\n${formatTable(table)}\n\n`);
+process.stdout.write(`API RSS: ${rss.apiIdle.toFixed(0)} MB idle, ${rss.api.toFixed(0)} MB peak under load (bare Express: ${rss.ceiling.toFixed(0)} MB)\n`);
+process.stdout.write(`load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${machine.loadAfter.map((l) => l.toFixed(2)).join(" ")} (${machine.cpus} CPUs)\n`);
+for (const t of targets) process.stdout.write(`${t.met ? "✓" : "✗"} ${t.name}: ${t.measured}\n`);
+const profiles = values["cpu-prof"] ? readdirSync(profDir).filter((f) => f.endsWith(".cpuprofile")) : [];
+for (const f of profiles) process.stdout.write(`\n${f}\n${formatProfile(summariseProfile(path.join(profDir, f)))}\n`);
+writeFileSync(path.join(outDir, "bench.json"), `${JSON.stringify({ at: new Date().toISOString(), machine, http, settleOrders, rows: table, rssMb: rss, targets }, null, 2)}\n`);
+process.stdout.write(`\nwritten to load/out/bench.json\n`);
+process.exit(0);

@@ -11,6 +11,8 @@ export interface Request {
   path: string;
   headers?: Record<string, string>;
   body?: RequestInit["body"];
+  /** "half" for a streamed body (fetch requires it). */
+  duplex?: "half";
 }
 
 export interface Answer {
@@ -50,7 +52,8 @@ export async function send(base: string, req: Request, timeoutMs = 10_000): Prom
     body: req.body,
     redirect: "manual",
     signal: AbortSignal.timeout(timeoutMs),
-  });
+    ...(req.duplex ? { duplex: req.duplex } : {}),
+  } as RequestInit);
   const type = res.headers.get("content-type") ?? "";
   let text = "";
   if (type.startsWith("text/event-stream")) await res.body?.cancel();

@@ -9,6 +9,10 @@ import { walletRoutes } from "./routes/wallets";
 import { itemRoutes } from "./routes/items";
 import { orderRoutes } from "./routes/orders";
 import { orderEventRoutes } from "./routes/order-events";
+import { orderHistoryRoutes } from "./routes/order-history";
+import { refundRoutes } from "./routes/refunds";
+import { metricsRoutes } from "./routes/metrics";
+import { apiMetrics } from "./metrics/prometheus";
 
 /** The HTTP application: security headers, the routes of the contract, one error handler. */
 export function createApp(deps: ApiDeps): express.Express {
@@ -16,14 +20,20 @@ export function createApp(deps: ApiDeps): express.Express {
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   app.set("etag", false);
+  const metrics = apiMetrics();
+  app.use(metrics.track);
   app.use(helmet());
 
   app.use(healthRoutes(deps));
   app.use(userRoutes(deps));
   app.use(walletRoutes(deps));
   app.use(itemRoutes(deps));
-  app.use(orderRoutes(deps));
+  // GET /orders (the list) and GET /orders/:id do not overlap: a pattern matches whole segments.
+  app.use(orderHistoryRoutes(deps));
+  app.use(orderRoutes({ ...deps, onReservation: (o) => (metrics.reservation(o), deps.onReservation?.(o)) }));
   app.use(orderEventRoutes(deps));
+  app.use(refundRoutes(deps));
+  app.use(metricsRoutes(deps, metrics));
 
   app.use(() => {
     throw new AppError("NOT_FOUND", "no such endpoint");

@@ -17,4 +17,6 @@ export interface ApiDeps {
   log: Logger;
   now: () => Date;
   verifyToken: (token: string) => Promise<Auth>;
+  /** Told each answer of the reservation gate (createApp wires it to Prometheus). */
+  onReservation?: (outcome: string) => void;
 }

@@ -5,9 +5,12 @@ import { createDb } from "@flashsale/db";
 import { ReservationGate } from "@flashsale/reservations";
 import { SettleConsumer } from "@flashsale/queue";
 import { settleHandlers } from "./settle-handlers";
+import { serveMetrics, workerMetrics } from "./metrics-server";
 
 export interface RunningWorker {
   consumer: SettleConsumer;
+  /** The port of this worker's Prometheus endpoint, when it serves one (WORKER_METRICS_PORT). */
+  metricsPort?: number;
   stop(): Promise<void>;
 }
 
@@ -17,13 +20,18 @@ export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLeve
   const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
   redis.on("error", (err) => log.warn({ err: err.message }, "redis error"));
   const gate = new ReservationGate(redis, cfg.redisPrefix, undefined, cfg.idempotencyTtlSeconds);
-  const consumer = new SettleConsumer(cfg.rabbitmqUrl, cfg.queue, settleHandlers({ db, gate, log, now: () => new Date(), faultPause: cfg.faultPause }), log);
+  const metrics = workerMetrics();
+  const handlers = settleHandlers({ db, gate, log, now: () => new Date(), faultPause: cfg.faultPause, onSettled: metrics.settled });
+  const consumer = new SettleConsumer(cfg.rabbitmqUrl, cfg.queue, metrics.instrument(handlers), log);
   await consumer.start();
+  const metricsServer = await serveMetrics(cfg.workerMetricsPort, metrics.registry, log);
   log.info({}, "worker started");
   return {
     consumer,
+    metricsPort: metricsServer?.port,
     async stop() {
       await consumer.stop();
+      await metricsServer?.close();
       redis.disconnect();
       await db.$disconnect();
       log.info({}, "worker stopped");

@@ -10,6 +10,8 @@ export interface PlaceOrderDeps {
   gate: ReservationGate;
   publisher: Pick<OrderPublisher, "publish">;
   now: () => Date;
+  /** Told each answer of the gate: "reserved", "duplicate", or the refusal's code. */
+  onReservation?: (outcome: string) => void;
 }
 
 export interface PlaceOrderInput {
@@ -31,7 +33,11 @@ const REPEAT_WAIT_MS = 3000;
 export async function placeOrder(input: PlaceOrderInput, deps: PlaceOrderDeps): Promise<Placed> {
   const orderId = randomUUID();
   const now = deps.now();
-  const result = await reserveWithRehydrate(deps, { ...input, orderId, now });
+  const result = await reserveWithRehydrate(deps, { ...input, orderId, now }).catch((err) => {
+    deps.onReservation?.(err instanceof AppError ? err.code : "INTERNAL");
+    throw err;
+  });
+  deps.onReservation?.(result.kind);
   if (result.kind === "duplicate") return { order: await repeatOf(result.orderId, deps), replayed: true };
 
   const cmd: SettleCommand = {

@@ -1,0 +1,41 @@
+import { settledOrderCounts, type Db } from "@flashsale/db";
+import type { OrderStatus } from "@flashsale/domain";
+import type { ReservationGate } from "@flashsale/reservations";
+import type { OrderPublisher } from "@flashsale/queue";
+
+export interface MetricsSnapshot {
+  totalOrders: number;
+  /** PENDING and PROCESSING are null while Redis does not answer. */
+  orderCounts: Record<OrderStatus, number | null>;
+  averageProcessingTimeMs: number | null;
+  /** Each null while the broker does not answer. */
+  queue: { depth: number | null; consumers: number | null; deadLettered: number | null };
+}
+
+export interface MetricsDeps {
+  db: Db;
+  gate: Pick<ReservationGate, "openOrders">;
+  publisher: Pick<OrderPublisher, "stats">;
+  now: () => Date;
+}
+
+/**
+ * GET /metrics: settled orders from PostgreSQL's sharded counters, PENDING and PROCESSING
+ * from Redis (those orders are nowhere else yet), the queue from the broker. A constant
+ * number of small reads whatever the size of the orders table. Redis or the broker being
+ * away leaves their numbers null rather than failing the whole answer.
+ */
+export async function metricsSnapshot(deps: MetricsDeps): Promise<MetricsSnapshot> {
+  const [settled, open, queue] = await Promise.all([
+    settledOrderCounts(deps.db),
+    deps.gate.openOrders(deps.now()).catch(() => null),
+    deps.publisher.stats().catch(() => null),
+  ]);
+  const orderCounts = { PENDING: open?.pending ?? null, PROCESSING: open?.processing ?? null, ...settled.counts };
+  return {
+    totalOrders: Object.values(orderCounts).reduce<number>((sum, n) => sum + (n ?? 0), 0),
+    orderCounts,
+    averageProcessingTimeMs: settled.averageProcessingTimeMs,
+    queue: queue ?? { depth: null, consumers: null, deadLettered: null },
+  };
+}

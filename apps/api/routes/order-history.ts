@@ -1,0 +1,36 @@
+import { Router } from "express";
+import { z } from "zod";
+import { ORDER_STATUSES } from "@flashsale/domain";
+import { orderHistory } from "@flashsale/db";
+import type { ApiDeps } from "../deps";
+import { authenticate } from "../http/auth";
+import { decodeCursor, encodeCursor, PageQuery } from "../http/paging";
+import { Id } from "../http/schemas";
+
+const Instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+
+// Strict: a misspelt filter is a 400, not a silently unfiltered list.
+const HistoryQuery = z
+  .strictObject({
+    ...PageQuery.shape,
+    status: z.enum(ORDER_STATUSES).optional(),
+    itemId: Id.optional(),
+    userId: Id.optional(),
+    from: Instant.optional(),
+    to: Instant.optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from.getTime() <= q.to.getTime(), { path: ["from"], message: "must not be after `to`" });
+
+/** GET /orders: settled orders, newest first, filtered and paged; a buyer sees only its own. */
+export function orderHistoryRoutes(deps: ApiDeps): Router {
+  const r = Router();
+  r.get("/orders", authenticate(deps.verifyToken), async (req, res) => {
+    const q = HistoryQuery.parse(req.query);
+    const auth = req.auth!;
+    const userId = auth.role === "operator" ? q.userId?.toLowerCase() : auth.sub;
+    const filter = { userId, status: q.status, itemId: q.itemId?.toLowerCase(), from: q.from, to: q.to };
+    const page = await orderHistory(deps.db, filter, q.limit, decodeCursor(q.cursor));
+    res.json({ data: page.data, nextCursor: encodeCursor(page.next) });
+  });
+  return r;
+}

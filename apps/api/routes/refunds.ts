@@ -1,0 +1,24 @@
+import { Router } from "express";
+import { z } from "zod";
+import type { ApiDeps } from "../deps";
+import { authenticate, requireRole } from "../http/auth";
+import { idempotencyKey, jsonBody, requestHash } from "../http/body";
+import { IdParam } from "../http/schemas";
+import { refund } from "../orders/refund";
+
+// No body, or an empty object: a refund is always of the whole order.
+const RefundBody = z.strictObject({}).optional();
+
+/** POST /orders/:id/refund (operators), with Idempotency-Key. */
+export function refundRoutes(deps: ApiDeps): Router {
+  const r = Router();
+  r.post("/orders/:id/refund", authenticate(deps.verifyToken), requireRole("operator"), jsonBody, async (req, res) => {
+    const { id } = IdParam.parse(req.params);
+    RefundBody.parse(req.body);
+    const key = idempotencyKey(req);
+    const orderId = id.toLowerCase();
+    const scope = key ? { userId: req.auth!.sub, key, requestHash: requestHash("POST", `/orders/${orderId}/refund`, {}) } : undefined;
+    res.json(await refund({ orderId, scope }, deps));
+  });
+  return r;
+}

@@ -1,7 +1,7 @@
 // `npm run bench [-- --duration 10 --connections 256 --settle-orders 2000 --cpu-prof]`:
 // every benchmark of issue 5 in one run on an isolated database, Redis prefix and queue
 // names; prints a table and writes load/out/bench.json (and API CPU profiles with --cpu-prof).
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -37,6 +37,7 @@ const settleOrders = Number(values["settle-orders"]);
 const outDir = path.join(root, "load/out");
 const profDir = path.join(outDir, "profiles");
 mkdirSync(outDir, { recursive: true });
+if (values["cpu-prof"]) rmSync(profDir, { recursive: true, force: true });
 
 const loadBefore = os.loadavg();
 const env = await isolatedEnv();
@@ -47,6 +48,18 @@ const gate = new ReservationGate(redis, cfg.redisPrefix);
 const publisher = new OrderPublisher(cfg.rabbitmqUrl, cfg.queue, pino({ level: "warn" }));
 const rows: BenchRow[] = [];
 const rss = { api: 0, ceiling: 0, apiIdle: 0 };
+
+/** Node writes one profile per thread (tsx's loader has its own): each process gets a folder. */
+function profFlags(name: string): string[] {
+  return values["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", path.join(profDir, name)] : [];
+}
+
+/** The main thread's profile of a process: the largest file of its folder. */
+function mainThreadProfile(name: string): string | undefined {
+  const dir = path.join(profDir, name);
+  const files = readdirSync(dir).map((f) => path.join(dir, f));
+  return files.sort((a, b) => statSync(b).size - statSync(a).size)[0];
+}
 
 /** A short run first (not measured), so the JIT and the pools are warm. */
 async function measured(b: HttpBench): Promise<BenchRow> {
@@ -68,7 +81,7 @@ try {
   const sqlItem = await createSaleItem(db, gate, { ...big, name: "bench: SQL baseline" });
 
   const ceilingPort = await freePort();
-  const ceiling = spawnTs("load/bench/ceiling-app.ts", { PORT: String(ceilingPort) }, { nodeFlags: values["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", profDir, "--cpu-prof-name", "ceiling.cpuprofile"] : [] });
+  const ceiling = spawnTs("load/bench/ceiling-app.ts", { PORT: String(ceilingPort) }, { nodeFlags: profFlags("ceiling") });
   await waitHealthy(`http://127.0.0.1:${ceilingPort}/healthz`);
   const ceilingRss = new RssSampler(ceiling.proc.pid!).start();
   await measured(ceilingBench(`http://127.0.0.1:${ceilingPort}`, buyers, hot.id, http));
@@ -77,7 +90,7 @@ try {
   await ceiling.stop();
 
   const apiPort = await freePort();
-  const api = spawnTs("apps/api/main.ts", { ...env.vars, PORT: String(apiPort) }, { nodeFlags: values["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", profDir, "--cpu-prof-name", "api.cpuprofile"] : [] });
+  const api = spawnTs("apps/api/main.ts", { ...env.vars, PORT: String(apiPort) }, { nodeFlags: profFlags("api") });
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   await waitHealthy(`${apiUrl}/healthz`);
   const apiRss = new RssSampler(api.proc.pid!).start();
@@ -129,8 +142,10 @@ process.stdout.write(`\n${formatTable(table)}\n\n`);
 process.stdout.write(`API RSS: ${rss.apiIdle.toFixed(0)} MB idle, ${rss.api.toFixed(0)} MB peak under load (bare Express: ${rss.ceiling.toFixed(0)} MB)\n`);
 process.stdout.write(`load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${machine.loadAfter.map((l) => l.toFixed(2)).join(" ")} (${machine.cpus} CPUs)\n`);
 for (const t of targets) process.stdout.write(`${t.met ? "✓" : "✗"} ${t.name}: ${t.measured}\n`);
-const profiles = values["cpu-prof"] ? readdirSync(profDir).filter((f) => f.endsWith(".cpuprofile")) : [];
-for (const f of profiles) process.stdout.write(`\n${f}\n${formatProfile(summariseProfile(path.join(profDir, f)))}\n`);
+for (const name of values["cpu-prof"] ? ["ceiling", "api"] : []) {
+  const file = mainThreadProfile(name);
+  if (file) process.stdout.write(`\n${name}: ${path.relative(root, file)}\n${formatProfile(summariseProfile(file))}\n`);
+}
 writeFileSync(path.join(outDir, "bench.json"), `${JSON.stringify({ at: new Date().toISOString(), machine, http, settleOrders, rows: table, rssMb: rss, targets }, null, 2)}\n`);
 process.stdout.write(`\nwritten to load/out/bench.json\n`);
 process.exit(0);

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { stack } from "../support/hooks";
-import { makeBuyer } from "../support/stack";
+import { makeBuyer, makeBuyers } from "../support/stack";
 import { makeItem, moneyOf, order } from "../support/fixtures";
 import { waitFor } from "../support/wait";
 
@@ -10,7 +10,7 @@ describe("a flash sale race", function () {
   it("when 300 funded buyers race for 30 units, then exactly 30 get 202, 270 get SOLD_OUT, all 30 complete and every wallet is exact", async () => {
     const s = stack();
     const item = await makeItem(s, { stock: 30, price: 1999 });
-    const buyers = await Promise.all(Array.from({ length: 300 }, () => makeBuyer(s, { USD: 5000 })));
+    const buyers = await makeBuyers(s, 300, 5000);
     const started = Date.now();
     const replies = await Promise.all(buyers.map((b) => order(s, b.token, item.id)));
     const answeredMs = Date.now() - started;

@@ -5,6 +5,7 @@ import { start as startWorker, type RunningWorker } from "@flashsale/worker";
 import { creditWallet } from "@flashsale/db";
 import { pino } from "pino";
 import { useTopology } from "./broker";
+import { createBuyers } from "../../load/fixtures/buyers";
 
 export interface Stack {
   cfg: Config;
@@ -64,7 +65,12 @@ export async function makeBuyer(stack: Stack, funds: Record<string, number> = { 
   const db = stack.api.deps.db;
   await db.user.create({ data: { id, email: `buyer-${id}@test.flashsale`, role: "buyer" } });
   for (const [currency, amount] of Object.entries(funds)) {
-    if (amount > 0) await db.$transaction((tx) => creditWallet(tx, id, currency, amount, "CREDIT"));
+    if (amount > 0) await db.$transaction((tx) => creditWallet(tx, id, currency, amount, "CREDIT"), { maxWait: 30_000, timeout: 30_000 });
   }
   return { id, token: issueToken(stack.cfg.jwt, { id, role: "buyer" }).accessToken };
+}
+
+/** Many buyers with one funded wallet each, in a few multi-row INSERTs (the load fixtures' code). */
+export async function makeBuyers(stack: Stack, count: number, balance: number, currency = "USD"): Promise<Buyer[]> {
+  return createBuyers(stack.api.deps.db, stack.cfg.jwt, { count, balance, currency });
 }

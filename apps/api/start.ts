@@ -52,8 +52,11 @@ export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLeve
       // confirm), then close the connections.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       statusFeed.stop();
+      // Keep-alive connections become idle as their last response goes out: close them then.
+      const reaper = setInterval(() => server.closeIdleConnections(), 50);
       server.closeIdleConnections();
       await closed;
+      clearInterval(reaper);
       await publisher.stop();
       redis.disconnect();
       await db.$disconnect();

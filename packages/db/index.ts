@@ -6,6 +6,7 @@ export { runIdempotent, type IdempotencyScope, type Replayable } from "./idempot
 export { createItem, findItem, itemPage, restockItem, gateSnapshot, type ItemRecord, type NewItem } from "./items";
 export { findOrder, findOrderStatus, orderView } from "./orders";
 export { orderHistory, orderHistorySql, type OrderFilter, type OrderPosition, type OrderHistoryPage } from "./order-history";
+export { explainOrderHistory, type ExplainOptions } from "./explain-order-history";
 export { refundOrder } from "./refund-order";
 export { settledOrderCounts, SETTLED_STATUSES, type SettledStatus, type SettledOrderCounts } from "./order-metrics";
 export { settleOrder, failOrder, type SettleOutcome } from "./settle-order";

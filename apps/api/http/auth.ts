@@ -89,5 +89,6 @@ export function requireRole(...roles: Auth["role"][]): RequestHandler {
 /** The buyer acts only as itself: another user's resource is 404, as if it did not exist. */
 export function assertSelfOrOperator(auth: Auth | undefined, userId: string, code: "NOT_FOUND" | "ORDER_NOT_FOUND" = "NOT_FOUND"): void {
   if (auth?.role === "operator") return;
-  if (!auth || auth.sub !== userId.toLowerCase()) throw new AppError(code, "not found");
+  // Word for word what a missing order says: a different detail would leak that it exists.
+  if (!auth || auth.sub !== userId.toLowerCase()) throw new AppError(code, code === "ORDER_NOT_FOUND" ? "no such order" : "not found");
 }

@@ -1,4 +1,4 @@
-import type { Db } from "./client";
+import type { Db, Tx } from "./client";
 
 /** The statuses an order in PostgreSQL can have once committed (the worker inserts it settled). */
 export const SETTLED_STATUSES = ["COMPLETED", "REJECTED", "FAILED", "REFUNDED"] as const;
@@ -15,7 +15,7 @@ export interface SettledOrderCounts {
  * order_counters (16 shards × 6 statuses, kept at commit by a trigger on orders), so the
  * cost does not grow with the orders table and the numbers always agree with it.
  */
-export async function settledOrderCounts(db: Db): Promise<SettledOrderCounts> {
+export async function settledOrderCounts(db: Db | Tx): Promise<SettledOrderCounts> {
   const rows = await db.$queryRaw<{ status: string; orders: bigint; timed: bigint; ms: bigint }[]>`
     SELECT status::text AS status, sum(orders)::bigint AS orders, sum(timed_orders)::bigint AS timed,
       sum(processing_ms)::bigint AS ms

@@ -106,7 +106,7 @@ try {
     const settled: Awaited<ReturnType<typeof fillQueue>> = [];
     for (const k of [1, 2, 4]) {
       const orders = await fillQueue(gate, publisher, buyers, settleItem.id, settleOrders);
-      const row = await runSettle(db, env.vars, orders.map((o) => o.id), k);
+      const row = await runSettle(db, env.vars, orders.map((o) => o.id), k, k === 1 ? profFlags("worker") : []);
       settled.push(...orders);
       rows.push(row);
       const base = await runSqlBaseline(cfg.databaseUrl, buyers, sqlItem.id, sqlItem.price, k, settleOrders);
@@ -142,7 +142,7 @@ process.stdout.write(`\n${formatTable(table)}\n\n`);
 process.stdout.write(`API RSS: ${rss.apiIdle.toFixed(0)} MB idle, ${rss.api.toFixed(0)} MB peak under load (bare Express: ${rss.ceiling.toFixed(0)} MB)\n`);
 process.stdout.write(`load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${machine.loadAfter.map((l) => l.toFixed(2)).join(" ")} (${machine.cpus} CPUs)\n`);
 for (const t of targets) process.stdout.write(`${t.met ? "✓" : "✗"} ${t.name}: ${t.measured}\n`);
-for (const name of values["cpu-prof"] ? ["ceiling", "api"] : []) {
+for (const name of values["cpu-prof"] ? ["ceiling", "api", "worker"] : []) {
   const file = mainThreadProfile(name);
   if (file) process.stdout.write(`\n${name}: ${path.relative(root, file)}\n${formatProfile(summariseProfile(file))}\n`);
 }

@@ -35,10 +35,10 @@ function settledTimes(logFile: string): Map<string, number> {
  * settle times, over that span. An order's latency runs from its started_at (the worker
  * took it) to the worker's `settled` log line (committed, released, marked; the ack follows).
  */
-export async function runSettle(db: Db, env: Record<string, string>, ids: string[], workers: number): Promise<BenchRow> {
+export async function runSettle(db: Db, env: Record<string, string>, ids: string[], workers: number, nodeFlags: string[] = []): Promise<BenchRow> {
   const logFile = path.join(os.tmpdir(), `flashsale-bench-workers-${process.pid}-${workers}.log`);
   rmSync(logFile, { force: true });
-  const procs: Child[] = Array.from({ length: workers }, () => spawnTs("apps/worker/main.ts", { ...env, LOG_LEVEL: "debug" }, { stdoutFile: logFile }));
+  const procs: Child[] = Array.from({ length: workers }, () => spawnTs("apps/worker/main.ts", { ...env, LOG_LEVEL: "debug" }, { stdoutFile: logFile, nodeFlags }));
   try {
     await waitSettled(db, ids, 600_000);
   } finally {

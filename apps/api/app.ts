@@ -4,6 +4,7 @@ import { AppError } from "@flashsale/domain";
 import type { ApiDeps } from "./deps";
 import { problemHandler } from "./http/problem";
 import { healthRoutes } from "./routes/health";
+import { openapiRoutes } from "./routes/openapi";
 import { userRoutes } from "./routes/users";
 import { walletRoutes } from "./routes/wallets";
 import { itemRoutes } from "./routes/items";
@@ -25,6 +26,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(helmet());
 
   app.use(healthRoutes(deps));
+  app.use(openapiRoutes());
   app.use(userRoutes(deps));
   app.use(walletRoutes(deps));
   app.use(itemRoutes(deps));

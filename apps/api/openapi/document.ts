@@ -1,0 +1,63 @@
+// The OpenAPI 3.1 document of every endpoint the API serves. apps/api/openapi.json is this,
+// written by `npm run openapi`; the file is what GET /openapi.json serves, and a test fails
+// when the file and this source disagree.
+import { accountPaths } from "./paths-accounts";
+import { opsPaths } from "./paths-ops";
+import { salePaths } from "./paths-sale";
+import { parameters, requestSchemas } from "./requests";
+import { sharedResponses } from "./responses";
+import { responseSchemas } from "./schemas";
+
+type Obj = Record<string, unknown>;
+
+const DESCRIPTION = `The flash-sale API: items on sale, orders reserved in Redis and settled by workers, wallets, refunds and metrics.
+
+Conventions: JSON in and out, camelCase; times ISO 8601 in UTC; money an integer count of the currency's minor unit
+with an ISO 4217 \`currency\`; ids UUIDs. Every error is \`application/problem+json\` (RFC 9457) with a stable \`code\`.
+Checks run in this order and the first that fails answers: authentication (401), permission (403), rate limit (429),
+body size (413, over 1 MB), media type (415, only for requests with a body), shape (400), existence (404), then the
+business rules. A request to a path or method not described here is answered with the \`NoSuchEndpoint\` response
+(404 \`NOT_FOUND\`). Lists take \`limit\` (1..200, default 50) and an opaque \`cursor\` and return \`{data, nextCursor}\`.`;
+
+/** Responses in numeric order of status, so the file reads top-down. */
+function sortResponses(paths: Record<string, Obj>): Record<string, Obj> {
+  const out: Record<string, Obj> = {};
+  for (const [path, item] of Object.entries(paths)) {
+    out[path] = Object.fromEntries(
+      Object.entries(item).map(([method, op]) => {
+        const o = op as { responses: Obj };
+        const responses = Object.fromEntries(Object.entries(o.responses).sort(([a], [b]) => a.localeCompare(b)));
+        return [method, { ...o, responses }];
+      }),
+    );
+  }
+  return out;
+}
+
+export function buildDocument(): Obj {
+  const paths = { ...accountPaths, ...salePaths, ...opsPaths };
+  return {
+    openapi: "3.1.1",
+    jsonSchemaDialect: "https://spec.openapis.org/oas/3.1/dialect/base",
+    info: { title: "flashsale", version: "0.1.0", description: DESCRIPTION, license: { name: "UNLICENSED", identifier: "UNLICENSED" } },
+    tags: ["health", "users", "wallets", "items", "orders", "metrics", "documents"].map((name) => ({ name })),
+    security: [{ bearer: [] }],
+    paths: sortResponses(Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b)))),
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description: "`sub` is the user id, `role` is buyer (default) or operator. HS256 with JWT_SECRET; RS256 with JWT_PUBLIC_KEY or JWKS_URL.",
+        },
+      },
+      schemas: { ...responseSchemas, ...requestSchemas },
+      parameters,
+      responses: sharedResponses,
+    },
+  };
+}
+
+/** The document as it is kept in the repository. */
+export const renderDocument = (): string => `${JSON.stringify(buildDocument(), null, 2)}\n`;

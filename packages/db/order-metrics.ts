@@ -12,7 +12,7 @@ export interface SettledOrderCounts {
 
 /**
  * Orders per settled status and the mean processing time of COMPLETED orders, read from
- * order_counters (16 shards × 6 statuses, kept at commit by a trigger on orders), so the
+ * order_counters (32 shards × 6 statuses, kept by statement triggers on orders), so the
  * cost does not grow with the orders table and the numbers always agree with it.
  */
 export async function settledOrderCounts(db: Db | Tx): Promise<SettledOrderCounts> {

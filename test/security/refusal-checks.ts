@@ -90,6 +90,8 @@ export async function probe(base: string, req: Request, allowed?: number[]): Pro
   t.inputs++;
   const what = `${req.method} ${req.path.slice(0, 200)}`;
   const a = await send(base, req);
+  // /readyz reports a slow dependency as 503 by design (a loaded machine, not the input).
+  if (/^\/readyz(\?|$)/i.test(req.path) && a.status === 503 && a.body?.code === "UNAVAILABLE") return a;
   if (a.status >= 500) t.serverErrors++;
   assertWellFormed(a, what);
   if (allowed) expect(allowed, `${what} -> ${a.status} ${a.text.slice(0, 200)}`).to.include(a.status);

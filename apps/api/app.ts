@@ -3,6 +3,7 @@ import helmet from "helmet";
 import { AppError } from "@flashsale/domain";
 import type { ApiDeps } from "./deps";
 import { problemHandler } from "./http/problem";
+import { escapeStrayPercents } from "./http/path-escapes";
 import { healthRoutes } from "./routes/health";
 import { openapiRoutes } from "./routes/openapi";
 import { userRoutes } from "./routes/users";
@@ -24,6 +25,7 @@ export function createApp(deps: ApiDeps): express.Express {
   const metrics = apiMetrics();
   app.use(metrics.track);
   app.use(helmet());
+  app.use(escapeStrayPercents);
 
   app.use(healthRoutes(deps));
   app.use(openapiRoutes());

@@ -4,6 +4,7 @@ import { AppError } from "@flashsale/domain";
 
 const LIMIT = 1024 * 1024;
 const parseJson = express.json({ limit: LIMIT, type: () => true, strict: false });
+const discardBody = express.raw({ limit: LIMIT, type: () => true });
 
 function carriesBody(req: Parameters<RequestHandler>[0]): boolean {
   const len = req.headers["content-length"];
@@ -23,7 +24,10 @@ export const jsonBody: RequestHandler = (req, res, next) => {
   if (Number.isFinite(len) && len > LIMIT) throw new AppError("PAYLOAD_TOO_LARGE", "the body is larger than 1 MB");
   const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
   if (type !== "application/json" && !/^application\/[a-z0-9.+-]*\+json$/.test(type)) {
-    throw new AppError("UNSUPPORTED_MEDIA_TYPE", "send the body as application/json");
+    const refused = new AppError("UNSUPPORTED_MEDIA_TYPE", "send the body as application/json");
+    if (Number.isFinite(len)) throw refused;
+    // Chunked: the size shows only once read, and an oversized body is 413 before it is 415.
+    return discardBody(req, res, (err?: unknown) => next(err ?? refused));
   }
   parseJson(req, res, next);
 };

@@ -102,11 +102,22 @@ function fromInfrastructure(err: { name?: string; code?: string; message?: strin
   return null;
 }
 
+/**
+ * A number the database cannot hold (PostgreSQL 22003, e.g. a restock past the largest stock)
+ * came from the request's own values: 400, not 500.
+ */
+function fromValueOutOfRange(err: { code?: string; meta?: unknown }): AppError | null {
+  if (err.code === "P2020" || /ValueOutOfRange|"22003"/.test(JSON.stringify(err.meta ?? ""))) {
+    return new AppError("VALIDATION_FAILED", "a number in the request is larger than flashsale can store");
+  }
+  return null;
+}
+
 /** The only error middleware: coded errors as problem+json, anything else a generic 500. */
 export function problemHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const coded =
-      err instanceof ZodError ? fromZod(err) : isAppError(err) ? err : fromBodyParser(err as { type?: string; status?: number }) ?? fromInfrastructure(err as Error);
+      err instanceof ZodError ? fromZod(err) : isAppError(err) ? err : fromBodyParser(err as { type?: string; status?: number }) ?? fromValueOutOfRange(err) ?? fromInfrastructure(err as Error);
     if (coded) return sendProblem(res, coded);
     log.error({ err, method: req.method, url: req.originalUrl }, "unhandled error");
     if (res.headersSent) return res.end();

@@ -6,7 +6,7 @@ import type { ApiDeps } from "../deps";
 import { authenticate, requireRole } from "../http/auth";
 import { jsonBody } from "../http/body";
 import { decodeCursor, encodeCursor, PageQuery } from "../http/paging";
-import { Currency, IdParam, Text } from "../http/schemas";
+import { Currency, IdParam, Instant, Text } from "../http/schemas";
 
 const NewItem = z.object({
   name: Text.trim().min(1).max(200),
@@ -14,8 +14,8 @@ const NewItem = z.object({
   currency: Currency,
   stock: z.number().int().min(0).max(10_000_000),
   maxPerUser: z.number().int().min(1).max(1000).default(1),
-  startsAt: z.iso.datetime({ offset: true }).optional(),
-  endsAt: z.iso.datetime({ offset: true }).nullable().optional(),
+  startsAt: Instant.optional(),
+  endsAt: Instant.nullable().optional(),
   rewardRate: z.number().min(0).max(1).default(0),
 });
 

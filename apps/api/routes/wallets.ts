@@ -24,10 +24,12 @@ export function walletRoutes(deps: ApiDeps): Router {
 
   r.get("/users/:id/ledger", auth, async (req, res) => {
     const { id } = IdParam.parse(req.params);
-    assertSelfOrOperator(req.auth, id);
+    // Shape before existence: a bad page query is 400 even on another buyer's ledger.
     const q = PageQuery.parse(req.query);
+    const after = decodeCursor(q.cursor);
+    assertSelfOrOperator(req.auth, id);
     if (req.auth!.role === "operator" && !(await userExists(deps.db, id))) throw new AppError("NOT_FOUND", "no such user");
-    const page = await ledgerPage(deps.db, id.toLowerCase(), q.limit, decodeCursor(q.cursor));
+    const page = await ledgerPage(deps.db, id.toLowerCase(), q.limit, after);
     res.json({ data: page.data, nextCursor: encodeCursor(page.next) });
   });
 

@@ -21,7 +21,8 @@ export interface RunningApi {
 export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLevel, name: "api" })): Promise<RunningApi> {
   const db = createDb(cfg.databaseUrl, 10);
   // Commands fail fast while Redis is away (503), instead of queueing behind a dead socket.
-  const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 1000 });
+  // Auto-pipelining: commands issued in the same tick share one write (many concurrent orders).
+  const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 1000, enableAutoPipelining: true });
   redis.on("error", (err) => log.warn({ err: err.message }, "redis error"));
   await new Promise<void>((resolve) => {
     redis.once("ready", resolve);
@@ -37,7 +38,8 @@ export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLeve
   const deps: ApiDeps = { cfg, db, redis, gate, statusFeed, publisher, log, now: () => new Date(), verifyToken: tokenVerifier(cfg.jwt) };
   const app = createApp(deps);
   const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(cfg.port, () => resolve(s));
+    // A deep accept backlog: a flash sale opens thousands of connections in the same second.
+    const s = app.listen({ port: cfg.port, backlog: 4096 }, () => resolve(s));
   });
   server.keepAliveTimeout = 65_000;
   const port = (server.address() as AddressInfo).port;

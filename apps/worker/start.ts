@@ -17,7 +17,7 @@ export interface RunningWorker {
 /** Starts one settle worker: a consumer with prefetch(1) over its own database pool and Redis connection. */
 export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLevel, name: "worker" })): Promise<RunningWorker> {
   const db = createDb(cfg.databaseUrl, 4);
-  const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, enableAutoPipelining: true });
   redis.on("error", (err) => log.warn({ err: err.message }, "redis error"));
   const gate = new ReservationGate(redis, cfg.redisPrefix, undefined, cfg.idempotencyTtlSeconds);
   const metrics = workerMetrics();

@@ -25,10 +25,9 @@ export async function refundOrder(tx: Tx, orderId: string): Promise<OrderView> {
   }
   const { user_id: userId, currency, total, reward_points: points } = claimed[0]!;
   const lines = await tx.orderLine.findMany({ where: { orderId }, orderBy: { itemId: "asc" } });
-  // Items in id order, as settlement takes them, so a refund and a settlement never lock
-  // the same rows in opposite orders.
+  // Locks in settlement's order (holdings, wallets, then items in id order), so a refund and
+  // a settlement of the same buyer and item never wait on each other in a cycle.
   for (const line of lines) {
-    await tx.$executeRaw`UPDATE items SET remaining = remaining + ${line.quantity} WHERE id = ${line.itemId}::uuid`;
     const held = await tx.$executeRaw`
       UPDATE holdings SET quantity = quantity - ${line.quantity}
       WHERE user_id = ${userId}::uuid AND item_id = ${line.itemId}::uuid AND quantity >= ${line.quantity}`;
@@ -36,5 +35,8 @@ export async function refundOrder(tx: Tx, orderId: string): Promise<OrderView> {
   }
   if (total > 0n) await creditWallet(tx, userId, currency, Number(total), "REFUND", orderId);
   if (points > 0n) await debitWallet(tx, userId, POINTS_CURRENCY, Number(points), "REWARD", orderId);
+  for (const line of lines) {
+    await tx.$executeRaw`UPDATE items SET remaining = remaining + ${line.quantity} WHERE id = ${line.itemId}::uuid`;
+  }
   return (await findOrder(tx, orderId))!;
 }

@@ -16,8 +16,6 @@ const REFUSALS = new Set(["SOLD_OUT", "LIMIT_EXCEEDED", "INSUFFICIENT_FUNDS"]);
  * nothing. A business refusal commits the order REJECTED with its reason instead.
  */
 export async function settleOrder(db: Db, cmd: SettleCommand, startedAt: Date): Promise<SettleOutcome> {
-  const existing = await db.order.findUnique({ where: { id: cmd.orderId }, select: { status: true, reason: true } });
-  if (existing) return { status: existing.status as OrderStatus, reason: existing.reason ?? undefined, fresh: false };
   try {
     return await db.$transaction((tx) => completeOrder(tx, cmd, startedAt), { timeout: 20_000, maxWait: 20_000 });
   } catch (err) {
@@ -30,32 +28,39 @@ export async function settleOrder(db: Db, cmd: SettleCommand, startedAt: Date): 
 /** Another delivery of the same order committed first. */
 class AlreadySettled extends Error {}
 
+/**
+ * The statements, in an order chosen for throughput: every guarded write that only touches
+ * this buyer's rows first, then the order row, and the sale's hot `items` row last, so that
+ * row is locked for one statement and the commit instead of the whole transaction. (Lock
+ * order holdings -> wallets -> orders -> items; refunds take them in the same order.)
+ */
 async function completeOrder(tx: Tx, cmd: SettleCommand, startedAt: Date): Promise<SettleOutcome> {
-  const claimed = await insertOrder(tx, cmd, "PROCESSING", startedAt, null);
-  if (!claimed) throw new AlreadySettled();
-  let points = 0;
   // Items in id order, so two orders never lock the same rows in opposite orders.
-  for (const line of [...cmd.lines].sort((a, b) => a.itemId.localeCompare(b.itemId))) {
-    const items = await tx.$queryRaw<{ reward_ppm: number; max_per_user: number }[]>`
-      UPDATE items SET remaining = remaining - ${line.quantity}
-      WHERE id = ${line.itemId}::uuid AND remaining >= ${line.quantity}
-      RETURNING reward_ppm, max_per_user`;
-    if (items.length === 0) throw new AppError("SOLD_OUT", "not enough units left");
-    const { reward_ppm: rewardPpm, max_per_user: maxPerUser } = items[0]!;
+  const lines = [...cmd.lines].sort((a, b) => a.itemId.localeCompare(b.itemId));
+  const rules = await tx.$queryRaw<{ id: string; reward_ppm: number; max_per_user: number }[]>`
+    SELECT id::text, reward_ppm, max_per_user FROM items WHERE id = ANY(${lines.map((l) => l.itemId)}::uuid[])`;
+  let points = 0;
+  for (const line of lines) {
+    const rule = rules.find((r) => r.id === line.itemId);
+    if (!rule) throw new AppError("SOLD_OUT", "the item no longer exists");
     const held = await tx.$executeRaw`
       INSERT INTO holdings (user_id, item_id, quantity, max_per_user)
-      SELECT ${cmd.userId}::uuid, ${line.itemId}::uuid, ${line.quantity}, ${maxPerUser}
-      WHERE ${line.quantity} <= ${maxPerUser}
+      SELECT ${cmd.userId}::uuid, ${line.itemId}::uuid, ${line.quantity}, ${rule.max_per_user}
+      WHERE ${line.quantity} <= ${rule.max_per_user}
       ON CONFLICT (user_id, item_id) DO UPDATE SET quantity = holdings.quantity + EXCLUDED.quantity
       WHERE holdings.quantity + EXCLUDED.quantity <= holdings.max_per_user`;
     if (held === 0) throw new AppError("LIMIT_EXCEEDED", "past the item's limit per buyer");
-    points += linePoints({ ...line, rewardPpm });
+    points += linePoints({ ...line, rewardPpm: rule.reward_ppm });
   }
   if (cmd.total > 0) await debitWallet(tx, cmd.userId, cmd.currency, cmd.total, "PURCHASE", cmd.orderId);
   if (points > 0) await creditWallet(tx, cmd.userId, POINTS_CURRENCY, points, "REWARD", cmd.orderId);
-  await tx.$executeRaw`
-    UPDATE orders SET status = 'COMPLETED', reward_points = ${points}, completed_at = now(), updated_at = now()
-    WHERE id = ${cmd.orderId}::uuid`;
+  if (!(await insertOrder(tx, cmd, "COMPLETED", startedAt, null, points))) throw new AlreadySettled();
+  for (const line of lines) {
+    const taken = await tx.$executeRaw`
+      UPDATE items SET remaining = remaining - ${line.quantity}
+      WHERE id = ${line.itemId}::uuid AND remaining >= ${line.quantity}`;
+    if (taken === 0) throw new AppError("SOLD_OUT", "not enough units left");
+  }
   return { status: "COMPLETED", rewardPoints: points, fresh: true };
 }
 
@@ -74,16 +79,20 @@ export async function failOrder(db: Db, cmd: SettleCommand, reason: string): Pro
   return db.$transaction((tx) => insertOrder(tx, cmd, "FAILED", null, reason));
 }
 
-async function insertOrder(tx: Tx, cmd: SettleCommand, status: OrderStatus, startedAt: Date | null, reason: string | null): Promise<boolean> {
-  const terminal = status !== "PROCESSING";
-  const n = await tx.$executeRaw`
-    INSERT INTO orders (id, user_id, status, reason, total, currency, idempotency_key, created_at, started_at, completed_at, updated_at)
-    VALUES (${cmd.orderId}::uuid, ${cmd.userId}::uuid, ${status}::"OrderStatus", ${reason}, ${cmd.total}, ${cmd.currency},
-      ${cmd.idempotencyKey ?? null}, ${new Date(cmd.createdAt)}, ${startedAt}, ${terminal ? new Date() : null}, now())
-    ON CONFLICT (id) DO NOTHING`;
-  if (n === 0) return false;
-  await tx.orderLine.createMany({
-    data: cmd.lines.map((l) => ({ orderId: cmd.orderId, itemId: l.itemId, quantity: l.quantity, price: BigInt(l.price) })),
-  });
-  return true;
+/** Inserts the order with its lines in one statement; false when the id exists already. */
+async function insertOrder(tx: Tx, cmd: SettleCommand, status: OrderStatus, startedAt: Date | null, reason: string | null, points = 0): Promise<boolean> {
+  const rows = await tx.$queryRaw<{ n: number }[]>`
+    WITH o AS (
+      INSERT INTO orders (id, user_id, status, reason, total, currency, reward_points, idempotency_key, created_at, started_at, completed_at, updated_at)
+      VALUES (${cmd.orderId}::uuid, ${cmd.userId}::uuid, ${status}::"OrderStatus", ${reason}, ${cmd.total}, ${cmd.currency}, ${points},
+        ${cmd.idempotencyKey ?? null}, ${new Date(cmd.createdAt)}, ${startedAt}, now(), now())
+      ON CONFLICT (id) DO NOTHING
+      RETURNING id
+    ), l AS (
+      INSERT INTO order_lines (order_id, item_id, quantity, price)
+      SELECT o.id, x.item_id, x.quantity, x.price
+      FROM o, unnest(${cmd.lines.map((l) => l.itemId)}::uuid[], ${cmd.lines.map((l) => l.quantity)}::int[], ${cmd.lines.map((l) => String(l.price))}::bigint[]) AS x(item_id, quantity, price)
+    )
+    SELECT count(*)::int AS n FROM o`;
+  return rows[0]!.n === 1;
 }

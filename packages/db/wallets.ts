@@ -13,34 +13,38 @@ export async function balances(db: Db, userId: string): Promise<BalanceView> {
   return { userId, balances: rows.map((w) => ({ currency: w.currency, amount: Number(w.amount) })) };
 }
 
-/** Adds to a wallet and writes its ledger row in the caller's transaction; returns the new balance. */
+/** Adds to a wallet and writes its ledger row in the caller's transaction (one statement); returns the new balance. */
 export async function creditWallet(tx: Tx, userId: string, currency: string, amount: number, reason: "CREDIT" | "REFUND" | "REWARD", orderId?: string): Promise<number> {
   const rows = await tx.$queryRaw<{ amount: bigint }[]>`
-    INSERT INTO wallets (user_id, currency, amount, updated_at) VALUES (${userId}::uuid, ${currency}, ${amount}, now())
-    ON CONFLICT (user_id, currency) DO UPDATE SET amount = wallets.amount + EXCLUDED.amount, updated_at = now()
-    RETURNING amount`;
-  await writeLedger(tx, userId, currency, amount, reason, orderId);
+    WITH w AS (
+      INSERT INTO wallets (user_id, currency, amount, updated_at) VALUES (${userId}::uuid, ${currency}, ${amount}, now())
+      ON CONFLICT (user_id, currency) DO UPDATE SET amount = wallets.amount + EXCLUDED.amount, updated_at = now()
+      RETURNING amount
+    ), l AS (
+      INSERT INTO ledger_entries (id, user_id, currency, delta, reason, order_id, created_at)
+      SELECT ${randomUUID()}::uuid, ${userId}::uuid, ${currency}, ${amount}, ${reason}::"LedgerReason", ${orderId ?? null}::uuid, now() FROM w
+    )
+    SELECT amount FROM w`;
   return Number(rows[0]!.amount);
 }
 
 /**
  * Takes from a wallet only if it holds enough (a guarded UPDATE, never read-then-write) and
- * writes its ledger row; INSUFFICIENT_FUNDS otherwise. Returns the new balance.
+ * writes its ledger row in the same statement; INSUFFICIENT_FUNDS otherwise. Returns the new balance.
  */
 export async function debitWallet(tx: Tx, userId: string, currency: string, amount: number, reason: "DEBIT" | "PURCHASE" | "REWARD", orderId?: string): Promise<number> {
   const rows = await tx.$queryRaw<{ amount: bigint }[]>`
-    UPDATE wallets SET amount = amount - ${amount}, updated_at = now()
-    WHERE user_id = ${userId}::uuid AND currency = ${currency} AND amount >= ${amount}
-    RETURNING amount`;
+    WITH w AS (
+      UPDATE wallets SET amount = amount - ${amount}, updated_at = now()
+      WHERE user_id = ${userId}::uuid AND currency = ${currency} AND amount >= ${amount}
+      RETURNING amount
+    ), l AS (
+      INSERT INTO ledger_entries (id, user_id, currency, delta, reason, order_id, created_at)
+      SELECT ${randomUUID()}::uuid, ${userId}::uuid, ${currency}, ${-amount}, ${reason}::"LedgerReason", ${orderId ?? null}::uuid, now() FROM w
+    )
+    SELECT amount FROM w`;
   if (rows.length === 0) throw new AppError("INSUFFICIENT_FUNDS", `the ${currency} balance is too low`);
-  await writeLedger(tx, userId, currency, -amount, reason, orderId);
   return Number(rows[0]!.amount);
-}
-
-async function writeLedger(tx: Tx, userId: string, currency: string, delta: number, reason: string, orderId?: string) {
-  await tx.$executeRaw`
-    INSERT INTO ledger_entries (id, user_id, currency, delta, reason, order_id, created_at)
-    VALUES (${randomUUID()}::uuid, ${userId}::uuid, ${currency}, ${delta}, ${reason}::"LedgerReason", ${orderId ?? null}::uuid, now())`;
 }
 
 export interface LedgerView {

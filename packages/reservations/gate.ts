@@ -3,7 +3,7 @@ import { AppError, type ErrorCode, type OrderLineView, type OrderStatus } from "
 import type { Redis } from "ioredis";
 import { keys, type Keys } from "./keys";
 import { withScripts, type ScriptedRedis } from "./scripts";
-import { announceStatus } from "./status-feed";
+import { announceStatus, statusChannel } from "./status-feed";
 import { closeOpenOrder, openOrderCounts, type OpenOrderCounts } from "./open-orders";
 import { refundToGate, type RefundedOrder, type RefundResult } from "./refund";
 
@@ -152,9 +152,15 @@ export class ReservationGate {
 
   /** Records the final status of an order in its pending record (for readers racing the database). */
   async markSettled(orderId: string, status: OrderStatus): Promise<void> {
-    await this.redis.hset(this.keys.order(orderId), "status", status);
-    await closeOpenOrder(this.redis, this.keys, orderId);
-    await announceStatus(this.redis, this.prefix, { orderId, status });
+    // One round trip: the record, the open-order sets and the announcement together.
+    const k = this.keys;
+    await this.redis
+      .multi()
+      .hset(k.order(orderId), "status", status)
+      .zrem(k.ordersPending, orderId)
+      .zrem(k.ordersProcessing, orderId)
+      .publish(statusChannel(this.prefix), JSON.stringify({ orderId, status }))
+      .exec();
   }
 
   /** The gate's epoch, or null while it awaits a rebuild; read it before a refund commits. */

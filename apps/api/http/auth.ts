@@ -1,6 +1,7 @@
 import type { RequestHandler } from "express";
 import jwt, { type JwtHeader } from "jsonwebtoken";
 import jwksClient from "jwks-rsa";
+import { createPublicKey, createSecretKey, type KeyObject } from "node:crypto";
 import { AppError } from "@flashsale/domain";
 import type { Config } from "@flashsale/config";
 
@@ -24,14 +25,32 @@ const unauthenticated = (why: string) => new AppError("UNAUTHENTICATED", why);
  * with HMAC over the public key (HS/RS confusion) is refused, as is `none`.
  */
 export function tokenVerifier(cfg: Config["jwt"]) {
+  // Keys are built once: given a string, jsonwebtoken would try createPublicKey() on every
+  // request before falling back to a secret key (a fifth of the API's CPU under load).
+  const hsKey = cfg.secret ? createSecretKey(Buffer.from(cfg.secret, "utf8")) : undefined;
+  const rsKey = cfg.publicKey ? createPublicKey(cfg.publicKey) : undefined;
   const jwks = cfg.jwksUrl ? jwksClient({ jwksUri: cfg.jwksUrl, cache: true, rateLimit: true }) : undefined;
-  async function keyFor(header: JwtHeader): Promise<string> {
-    if (header.alg === "HS256" && cfg.secret) return cfg.secret;
-    if (header.alg === "RS256" && cfg.publicKey) return cfg.publicKey;
-    if (header.alg === "RS256" && jwks) return (await jwks.getSigningKey(header.kid)).getPublicKey();
+  const jwksKeys = new Map<string, KeyObject>();
+  const verified = new VerifiedTokens();
+
+  async function keyFor(header: JwtHeader): Promise<KeyObject> {
+    if (header.alg === "HS256" && hsKey) return hsKey;
+    if (header.alg === "RS256" && rsKey) return rsKey;
+    if (header.alg === "RS256" && jwks) {
+      const kid = header.kid ?? "";
+      let key = jwksKeys.get(kid);
+      if (!key) {
+        key = createPublicKey((await jwks.getSigningKey(header.kid)).getPublicKey());
+        jwksKeys.set(kid, key);
+      }
+      return key;
+    }
     throw unauthenticated("token algorithm not accepted");
   }
+
   return async function verify(token: string): Promise<Auth> {
+    const known = verified.get(token);
+    if (known) return known;
     const decoded = jwt.decode(token, { complete: true });
     if (!decoded || typeof decoded.payload === "string") throw unauthenticated("malformed token");
     const key = await keyFor(decoded.header).catch((err) => {
@@ -50,8 +69,34 @@ export function tokenVerifier(cfg: Config["jwt"]) {
     const role = claims.role ?? "buyer";
     if (typeof claims.sub !== "string" || !UUID.test(claims.sub)) throw unauthenticated("token subject must be a user id");
     if (role !== "buyer" && role !== "operator") throw unauthenticated("unknown role");
-    return { sub: claims.sub.toLowerCase(), role };
+    const auth: Auth = { sub: claims.sub.toLowerCase(), role };
+    verified.set(token, auth, typeof claims.exp === "number" ? claims.exp * 1000 : undefined);
+    return auth;
   };
+}
+
+/**
+ * Tokens already verified, until their `exp` (at most a minute): a buyer repeats its token on
+ * every request, and a token valid now stays valid until it expires (none is revoked).
+ */
+class VerifiedTokens {
+  private readonly entries = new Map<string, { auth: Auth; until: number }>();
+  constructor(private readonly max = 20_000, private readonly ttlMs = 60_000) {}
+
+  get(token: string): Auth | undefined {
+    const e = this.entries.get(token);
+    if (!e) return undefined;
+    if (Date.now() >= e.until) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    return e.auth;
+  }
+
+  set(token: string, auth: Auth, expMs: number | undefined): void {
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(token, { auth, until: Math.min(expMs ?? Infinity, Date.now() + this.ttlMs) });
+  }
 }
 
 /** Issues an HS256 token for a user (POST /auth/token and the scripts). */

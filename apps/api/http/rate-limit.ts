@@ -20,8 +20,8 @@ export function rateLimit(redis: Redis, prefix: string, limits: RateLimits, scop
   const perIp = make(limits.ipPerSec, "ip");
   return async (req, _res, next) => {
     try {
-      if (perIp) await perIp.consume(req.ip ?? "unknown");
-      if (perUser && req.auth) await perUser.consume(req.auth.sub);
+      // Both in the same tick: the auto-pipelining client sends them in one round trip.
+      await Promise.all([perIp?.consume(req.ip ?? "unknown"), req.auth ? perUser?.consume(req.auth.sub) : undefined]);
     } catch (err) {
       if (err instanceof RateLimiterRes) {
         throw new AppError("RATE_LIMITED", "too many requests; slow down", {

@@ -34,8 +34,16 @@ export function orderView(o: OrderRow): OrderView {
 
 /** An order from the database, with its lines, or null when no worker has written it yet. */
 export async function findOrder(db: Db | Tx, id: string): Promise<OrderView | null> {
-  const o = await db.order.findUnique({ where: { id }, include: { lines: { orderBy: { itemId: "asc" } } } });
-  return o ? orderView(o) : null;
+  // One raw statement (order and lines together): the hot read of buyers polling their order,
+  // spared Prisma's per-call query compilation.
+  const rows = await db.$queryRaw<(Omit<OrderRow, "lines"> & { lines: { itemId: string; quantity: number; price: string }[] })[]>`
+    SELECT o.id::text AS "id", o.user_id::text AS "userId", o.status::text AS "status", o.reason, o.total, o.currency,
+      o.reward_points AS "rewardPoints", o.created_at AS "createdAt", o.started_at AS "startedAt", o.completed_at AS "completedAt",
+      COALESCE((SELECT json_agg(json_build_object('itemId', l.item_id, 'quantity', l.quantity, 'price', l.price::text) ORDER BY l.item_id)
+        FROM order_lines l WHERE l.order_id = o.id), '[]'::json) AS "lines"
+    FROM orders o WHERE o.id = ${id}::uuid`;
+  const o = rows[0];
+  return o ? orderView({ ...o, lines: o.lines.map((l) => ({ ...l, price: BigInt(l.price) })) }) : null;
 }
 
 /** The status alone, or null. */

@@ -42,6 +42,7 @@ export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLeve
     const s = app.listen({ port: cfg.port, backlog: 4096 }, () => resolve(s));
   });
   server.keepAliveTimeout = 65_000;
+  server.on("clientError", answerClientError);
   const port = (server.address() as AddressInfo).port;
   log.info({ port }, "api listening");
 
@@ -65,4 +66,25 @@ export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLeve
       log.info({}, "api stopped");
     },
   };
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Express sees them (a bad header byte, headers
+ * over 16 KB, a duplicate Content-Length) get a problem document too, never a bare status.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: import("node:stream").Duplex): void {
+  if (!socket.writable || (err.code === "ECONNRESET" && !socket.readable)) return void socket.destroy();
+  const tooLarge = err.code === "HPE_HEADER_OVERFLOW";
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify({
+    type: "https://flashsale.dev/problems/validation-failed",
+    title: tooLarge ? "Request Header Fields Too Large" : "Bad Request",
+    status,
+    detail: tooLarge ? "the request headers are too large" : "the request could not be parsed",
+    code: "VALIDATION_FAILED",
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
+      `Content-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -253,7 +253,8 @@ function itemFields(item: ItemGateState) {
     price: item.price,
     currency: item.currency,
     startsAt: item.startsAt.getTime(),
-    endsAt: item.endsAt ? item.endsAt.getTime() : 0,
+    // "" is "never": any number, 0 and negative ones included, is a real end.
+    endsAt: item.endsAt ? item.endsAt.getTime() : "",
     maxPerUser: item.maxPerUser,
     stock: item.stock,
   };

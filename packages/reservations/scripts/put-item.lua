@@ -1,6 +1,6 @@
 --[[ put-item: make an item known to the gate (after it was created in PostgreSQL).
 KEYS[1]  epoch key   KEYS[2]  item meta hash   KEYS[3]  item remaining counter
-ARGV     price, currency, startsAt (ms), endsAt (ms, 0 = never), maxPerUser, stock, remaining
+ARGV     price, currency, startsAt (ms), endsAt (ms, '' = never), maxPerUser, stock, remaining
 Returns 1, or 0 when Redis has no epoch (the next rehydrate loads the item from PostgreSQL).
 ]]
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end

@@ -49,7 +49,7 @@ end
 for i = 1, n do
   if tonumber(metas[i][3]) > now then return {'SALE_NOT_STARTED', i} end
   local ends = tonumber(metas[i][4])
-  if ends > 0 and ends <= now then return {'SALE_ENDED', i} end
+  if ends and ends <= now then return {'SALE_ENDED', i} end
 end
 local qty = {}
 for i = 1, n do

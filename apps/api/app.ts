@@ -6,6 +6,7 @@ import { problemHandler } from "./http/problem";
 import { escapeStrayPercents } from "./http/path-escapes";
 import { healthRoutes } from "./routes/health";
 import { openapiRoutes } from "./routes/openapi";
+import { refuseOptions } from "./http/no-options";
 import { userRoutes } from "./routes/users";
 import { walletRoutes } from "./routes/wallets";
 import { itemRoutes } from "./routes/items";
@@ -25,6 +26,7 @@ export function createApp(deps: ApiDeps): express.Express {
   const metrics = apiMetrics();
   app.use(metrics.track);
   app.use(helmet());
+  app.use(refuseOptions);
   app.use(escapeStrayPercents);
 
   app.use(healthRoutes(deps));

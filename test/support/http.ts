@@ -1,3 +1,5 @@
+import { expectReplyMatchesSpec } from "./openapi";
+
 export interface Reply<T = any> {
   status: number;
   headers: Headers;
@@ -5,8 +7,12 @@ export interface Reply<T = any> {
   text: string;
 }
 
-/** A small fetch wrapper: JSON in, parsed JSON (or text) out, never throws on a status. */
-export async function call<T = any>(base: string, method: string, path: string, opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Reply<T>> {
+/**
+ * A small fetch wrapper: JSON in, parsed JSON (or text) out, never throws on a status. Every
+ * reply is checked against apps/api/openapi.json (status, content type, headers, body) and a
+ * mismatch throws; `checkSpec: false` opts out for a request that must not be checked.
+ */
+export async function call<T = any>(base: string, method: string, path: string, opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string>; checkSpec?: boolean } = {}): Promise<Reply<T>> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let body: string | undefined;
@@ -23,5 +29,7 @@ export async function call<T = any>(base: string, method: string, path: string, 
   } catch {
     /* not JSON */
   }
-  return { status: res.status, headers: res.headers, body: parsed as T, text };
+  const reply = { status: res.status, headers: res.headers, body: parsed as T, text };
+  if (opts.checkSpec !== false) expectReplyMatchesSpec(method, res.url || base + path, reply);
+  return reply;
 }

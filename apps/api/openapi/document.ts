@@ -16,8 +16,9 @@ Conventions: JSON in and out, camelCase; times ISO 8601 in UTC; money an integer
 with an ISO 4217 \`currency\`; ids UUIDs. Every error is \`application/problem+json\` (RFC 9457) with a stable \`code\`.
 Checks run in this order and the first that fails answers: authentication (401), permission (403), rate limit (429),
 body size (413, over 1 MB), media type (415, only for requests with a body), shape (400), existence (404), then the
-business rules. A request to a path or method not described here is answered with the \`NoSuchEndpoint\` response
-(404 \`NOT_FOUND\`). Lists take \`limit\` (1..200, default 50) and an opaque \`cursor\` and return \`{data, nextCursor}\`.`;
+business rules. A request to a path or method not described here (OPTIONS included) is answered with the
+\`NoSuchEndpoint\` response (404 \`NOT_FOUND\`); one the HTTP parser refuses, on any path, with \`UnparseableRequest\`
+(400) or \`HeadersTooLarge\` (431). Lists take \`limit\` (1..200, default 50) and an opaque \`cursor\` and return \`{data, nextCursor}\`.`;
 
 /** Responses in numeric order of status, so the file reads top-down. */
 function sortResponses(paths: Record<string, Obj>): Record<string, Obj> {

@@ -48,7 +48,15 @@ export const sharedResponses: Record<string, Obj> = {
   RateLimited: problem("Too many requests from this user or address", ["RATE_LIMITED"], { headers: retryAfterHeader }),
   Unavailable: problem("PostgreSQL, Redis or RabbitMQ did not answer; nothing was changed", ["UNAVAILABLE"]),
   Internal: problem("A fault on flashsale's side (never caused by bad input)", ["INTERNAL"]),
-  NoSuchEndpoint: problem("No endpoint has this path and method: every request the document does not describe is answered so", ["NOT_FOUND"]),
+  NoSuchEndpoint: problem("No endpoint has this path and method (OPTIONS included): every request the document does not describe is answered so", ["NOT_FOUND"]),
+  // Answered by Node's HTTP parser for any path, before an endpoint runs; code VALIDATION_FAILED.
+  UnparseableRequest: problem("Any request Node's HTTP parser refuses (a malformed header line, a duplicate Content-Length)", ["VALIDATION_FAILED"]),
+  HeadersTooLarge: {
+    description: "Any request whose headers are over 16 KB (status 431, code VALIDATION_FAILED), answered before an endpoint runs",
+    content: {
+      "application/problem+json": { schema: { allOf: [ref("Problem")], properties: { status: { const: 431 }, code: { enum: ["VALIDATION_FAILED"] } } } },
+    },
+  },
 };
 
 /** The refusals an operation can give, by kind, in the contract's order of checks. */

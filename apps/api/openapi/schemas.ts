@@ -87,8 +87,8 @@ export const responseSchemas: Record<string, Schema> = {
       userId: uuid,
       status: ref("OrderStatus"),
       reason: {
-        type: "string",
-        description: `why the order was not completed: for REJECTED one of ${REJECTION_REASONS.join(", ")}; for FAILED a text starting RETRIES_EXHAUSTED`,
+        enum: [...REJECTION_REASONS, "RETRIES_EXHAUSTED"],
+        description: `only on REJECTED (${REJECTION_REASONS.join(", ")}) and FAILED (RETRIES_EXHAUSTED) orders`,
       },
       items: { type: "array", minItems: 1, items: ref("OrderLine") },
       total: { ...minor, description: "the sum of price × quantity" },
@@ -98,7 +98,13 @@ export const responseSchemas: Record<string, Schema> = {
       startedAt: { ...time, description: "when a worker took it" },
       completedAt: { ...time, description: "when it reached its final settled status" },
     },
-    { allOf: [{ if: { properties: { status: { const: "REJECTED" } } }, then: { required: ["reason"], properties: { reason: { enum: [...REJECTION_REASONS] } } } }] },
+    {
+      allOf: [
+        { if: { properties: { status: { const: "REJECTED" } } }, then: { required: ["reason"], properties: { reason: { enum: [...REJECTION_REASONS] } } } },
+        { if: { properties: { status: { const: "FAILED" } } }, then: { required: ["reason"], properties: { reason: { const: "RETRIES_EXHAUSTED" } } } },
+        { if: { properties: { status: { enum: ["PENDING", "PROCESSING", "COMPLETED", "REFUNDED"] } } }, then: { not: { required: ["reason"] } } },
+      ],
+    },
   ),
   OrderStatusOnly: closed(["status"], { status: ref("OrderStatus") }),
   OrderPage: page("Order", "orders, newest first"),
@@ -137,5 +143,9 @@ export const responseSchemas: Record<string, Schema> = {
       unavailable: { type: "array", minItems: 1, items: { enum: ["postgres", "redis", "rabbitmq"] } },
     },
   },
-  OpenApiDocument: { type: "object", required: ["openapi", "info", "paths"], properties: { openapi: { type: "string", pattern: "^3\\.1\\." } } },
+  OpenApiDocument: {
+    type: "object",
+    required: ["openapi", "info", "paths", "components"],
+    properties: { openapi: { type: "string", pattern: "^3\\.1\\." }, info: { type: "object" }, paths: { type: "object" }, components: { type: "object" } },
+  },
 };

@@ -42,7 +42,9 @@ export function settleHandlers(deps: WorkerDeps): SettleHandlers {
       deps.onSettled?.(cmd.orderId, outcome.status);
     },
     async exhausted(cmd: SettleCommand, err: unknown) {
-      await failOrder(deps.db, cmd, `RETRIES_EXHAUSTED: ${(err as Error).message}`.slice(0, 500));
+      // The cause goes to the log only: an order's reason reaches clients, and internal messages must not.
+      deps.log.warn({ orderId: cmd.orderId, err: (err as Error).message }, "settling failed after every retry; order FAILED");
+      await failOrder(deps.db, cmd, "RETRIES_EXHAUSTED");
       await deps.gate.release(cmd.orderId, "FAILED");
       deps.onSettled?.(cmd.orderId, "FAILED");
     },

@@ -36,6 +36,8 @@ export async function insertSettledOrders(
         id: r.id,
         userId: r.userId,
         status: r.status,
+        // As the worker writes them: REJECTED and FAILED orders always carry their reason.
+        reason: r.status === "REJECTED" ? "SOLD_OUT" : r.status === "FAILED" ? "RETRIES_EXHAUSTED" : null,
         total: 100n,
         currency: "USD",
         createdAt: r.createdAt,

@@ -1,5 +1,5 @@
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, Server } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
 import { Redis } from "ioredis";
 import { pino, type Logger } from "pino";
 import type { Config } from "@flashsale/config";
@@ -45,6 +45,14 @@ export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLeve
   });
   server.keepAliveTimeout = 65_000;
   server.on("clientError", answerClientError);
+  // Connections that never sent a request (a client's spare, opened ahead of need) are not
+  // idle to Node's closeIdleConnections and would hold server.close() until the headers timeout.
+  const unused = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    unused.add(socket);
+    socket.once("close", () => unused.delete(socket));
+  });
+  server.on("request", (req: IncomingMessage) => unused.delete(req.socket));
   const port = (server.address() as AddressInfo).port;
   log.info({ port }, "api listening");
 
@@ -60,6 +68,7 @@ export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLeve
       // Keep-alive connections become idle as their last response goes out: close them then.
       const reaper = setInterval(() => server.closeIdleConnections(), 50);
       server.closeIdleConnections();
+      for (const socket of unused) socket.destroy();
       await closed;
       clearInterval(reaper);
       await publisher.stop();

@@ -16,6 +16,7 @@ import { orderHistoryRoutes } from "./routes/order-history";
 import { refundRoutes } from "./routes/refunds";
 import { metricsRoutes } from "./routes/metrics";
 import { apiMetrics } from "./metrics/prometheus";
+import { dashboardRoutes } from "./routes/dashboard";
 
 /** The HTTP application: security headers, the routes of the contract, one error handler. */
 export function createApp(deps: ApiDeps): express.Express {
@@ -40,6 +41,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(orderEventRoutes(deps));
   app.use(refundRoutes(deps));
   app.use(metricsRoutes(deps, metrics));
+  app.use(dashboardRoutes(deps));
 
   app.use(() => {
     throw new AppError("NOT_FOUND", "no such endpoint");

@@ -73,8 +73,10 @@ export class RateChart {
     g.lineWidth = 1;
     g.textAlign = "right";
     g.textBaseline = "middle";
-    for (let i = 0; i <= 4; i++) {
-      const v = (top / 4) * i;
+    const lead = top / 10 ** Math.floor(Math.log10(top)); // 1, 2 or 5: steps of 0.2, 0.5 or 1 of a power of ten
+    const divisions = lead === 2 ? 4 : 5;
+    for (let i = 0; i <= divisions; i++) {
+      const v = (top / divisions) * i;
       const yy = Math.round(y(v)) + 0.5;
       g.beginPath();
       g.moveTo(pad.left, yy);

@@ -1,0 +1,89 @@
+import express, { Router, type RequestHandler } from "express";
+import { fileURLToPath } from "node:url";
+import { itemPage } from "@flashsale/db";
+import type { ApiDeps } from "../deps";
+import { authenticate, requireRole } from "../http/auth";
+import { SaleSnapshots, type SaleReading } from "../live/sale-snapshots";
+import { metricsSnapshot, type MetricsSnapshot } from "../metrics/metrics-snapshot";
+import { itemView } from "./items";
+
+const ASSETS = fileURLToPath(new URL("../dashboard/", import.meta.url));
+const HEARTBEAT_MS = 15_000;
+const STOP_GRACE_MS = 500;
+const ITEMS_SHOWN = 200;
+
+// Same-origin only, with no inline script or style. Unlike helmet's default it does not
+// upgrade requests to https: the page is often opened over plain http on a LAN or container address.
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+const strictCsp: RequestHandler = (_req, res, next) => {
+  res.set("content-security-policy", CSP);
+  next();
+};
+
+type ItemView = ReturnType<typeof itemView>;
+
+/** The sale as the dashboard sees it: GET /metrics' own snapshot and every item's live view. */
+async function readSale(deps: ApiDeps): Promise<SaleReading<MetricsSnapshot, ItemView>> {
+  const [metrics, page] = await Promise.all([metricsSnapshot(deps).catch(() => null), itemPage(deps.db, ITEMS_SHOWN)]);
+  const remaining = await deps.gate.remaining(page.data.map((i) => i.id)).catch(() => new Map<string, number | null>());
+  const now = deps.now();
+  return { metrics, items: page.data.map((i) => itemView(i, remaining.get(i.id), now)) };
+}
+
+/**
+ * GET /dashboard (the page and its assets, public) and GET /dashboard/events (operators):
+ * Server-Sent Events with the recent per-second history at once, then a snapshot every second.
+ */
+export function dashboardRoutes(deps: ApiDeps): Router {
+  const r = Router();
+  const snapshots = new SaleSnapshots<MetricsSnapshot, ItemView>(() => readSale(deps));
+
+  r.get("/dashboard/events", authenticate(deps.verifyToken), requireRole("operator"), (req, res) => {
+    // `connection: close`: an ended stream closes its socket rather than idling as keep-alive.
+    res.status(200).set({ "content-type": "text/event-stream", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no", connection: "close" });
+    res.flushHeaders();
+    const send = (event: string, data: unknown) => {
+      // A client that cannot keep up skips snapshots instead of piling them up in memory.
+      if (!res.writableNeedDrain) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    res.write("retry: 2000\n\n");
+    const feed = snapshots.subscribe((s) => send("snapshot", s));
+    send("history", { points: feed.history });
+    if (feed.latest) send("snapshot", feed.latest);
+    const heartbeat = setInterval(() => res.write(": heartbeat\n\n"), HEARTBEAT_MS);
+    let closed = false;
+    const finish = (hangUp = false) => {
+      if (closed) return;
+      closed = true;
+      feed.unsubscribe();
+      unlistenStop();
+      clearInterval(heartbeat);
+      const socket = res.socket;
+      res.end();
+      // When the API stops, the socket goes too, at the latest after a grace period: a client
+      // that stopped reading would otherwise keep it open and hold up server.close().
+      if (hangUp && socket) setTimeout(() => socket.destroy(), STOP_GRACE_MS).unref();
+    };
+    const unlistenStop = deps.statusFeed.onStop(() => finish(true));
+    res.on("close", () => finish());
+  });
+
+  r.use("/dashboard", strictCsp);
+  r.get("/dashboard", (_req, res) => {
+    res.set("cache-control", "no-cache").sendFile("index.html", { root: ASSETS });
+  });
+  r.use("/dashboard", express.static(ASSETS, { index: false, redirect: false, setHeaders: (res) => res.setHeader("cache-control", "no-cache") }));
+  return r;
+}

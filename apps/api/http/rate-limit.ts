@@ -32,3 +32,22 @@ export function rateLimit(redis: Redis, prefix: string, limits: RateLimits, scop
     next();
   };
 }
+
+/**
+ * A per-account limit for logins, keyed by the email asked for (the caller is not known yet),
+ * at RATE_LIMIT_USER_PER_SEC: guessing one account's password is slowed whatever the address.
+ */
+export function loginAttemptLimit(redis: Redis, prefix: string, perSec: number): (email: string) => Promise<void> {
+  const limiter = perSec > 0 ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}rl:login:email`, points: perSec, duration: 1 }) : null;
+  return async (email) => {
+    try {
+      await limiter?.consume(email.trim().toLowerCase());
+    } catch (err) {
+      if (err instanceof RateLimiterRes) {
+        throw new AppError("RATE_LIMITED", "too many login attempts for this account; slow down", {
+          retryAfterSeconds: Math.max(1, Math.ceil(err.msBeforeNext / 1000)),
+        });
+      }
+    }
+  };
+}

@@ -6,7 +6,7 @@ import { createUser, findUserForLogin } from "@flashsale/db";
 import type { ApiDeps } from "../deps";
 import { authenticate, issueToken, requireRole } from "../http/auth";
 import { jsonBody } from "../http/body";
-import { rateLimit } from "../http/rate-limit";
+import { loginAttemptLimit, rateLimit } from "../http/rate-limit";
 import { Text } from "../http/schemas";
 
 const NewUser = z.object({
@@ -30,8 +30,10 @@ export function userRoutes(deps: ApiDeps): Router {
     res.status(201).location(`/users/${user.id}`).json(user);
   });
   const loginLimit = rateLimit(deps.redis, deps.cfg.redisPrefix, { userPerSec: 0, ipPerSec: deps.cfg.rateLimit.ipPerSec }, "login");
+  const attemptLimit = loginAttemptLimit(deps.redis, deps.cfg.redisPrefix, deps.cfg.rateLimit.userPerSec);
   r.post("/auth/token", loginLimit, jsonBody, async (req, res) => {
     const body = Login.parse(req.body);
+    await attemptLimit(body.email);
     const user = await findUserForLogin(deps.db, body.email);
     const ok = await bcrypt.compare(body.password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !user.passwordHash || !ok) throw new AppError("INVALID_CREDENTIALS", "email or password is wrong");

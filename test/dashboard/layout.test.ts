@@ -73,7 +73,8 @@ describe("dashboard: layout (browser)", function () {
     ];
     const buyers: Buyer[] = await Promise.all(Array.from({ length: 24 }, () => makeBuyer(s, { USD: 10_000_000 })));
     const broke: Buyer[] = await Promise.all(Array.from({ length: 6 }, () => makeBuyer(s, { USD: 0 })));
-    await signIn(page, s, operator);
+    await page.setViewportSize({ width: 1440, height: 1500 }); // down to the first orders
+    await signIn(page, s, await makeUser(s, "operator", "ops@flashsale.example"));
     const settled = async () => (await counter(page, "c-completed")) + (await counter(page, "c-rejected"));
     const before = await waitFor("the first counters", async () => {
       const n = await settled();

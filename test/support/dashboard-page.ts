@@ -11,8 +11,8 @@ export interface Credentials {
 }
 
 /** A user created through POST /users with the stack's operator token, as an operator would. */
-export async function makeUser(s: Stack, role: "operator" | "buyer" = "operator"): Promise<Credentials & { id: string }> {
-  const creds = { email: `${role}-${randomUUID()}@test.flashsale`, password: `pw-${randomUUID()}` };
+export async function makeUser(s: Stack, role: "operator" | "buyer" = "operator", email = `${role}-${randomUUID()}@test.flashsale`): Promise<Credentials & { id: string }> {
+  const creds = { email, password: `pw-${randomUUID()}` };
   const r = await call(s.url, "POST", "/users", { token: s.operator, body: { ...creds, role } });
   expect(r.status, r.text).to.equal(201);
   return { ...creds, id: r.body.id };

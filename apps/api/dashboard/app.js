@@ -54,7 +54,9 @@ async function start(token) {
       if (state === "refused") signOut("The server refused this token for the dashboard (operators only).");
     },
   );
-  await Promise.all([items.load().catch((e) => ($("items-note").textContent = e.message)), orders.first()]);
+  // Items first: the orders table names the items of each order.
+  await items.load().catch((e) => ($("items-note").textContent = e.message));
+  await orders.first();
   chart.draw();
 }
 

@@ -4,6 +4,7 @@ const WINDOW_MS = 5 * 60_000;
 // The visible span grows with the data (so a fresh board is not a sliver at the right edge),
 // each step with its own tick spacing.
 const SPANS = [
+  { span: 15_000, tick: 5_000 },
   { span: 30_000, tick: 5_000 },
   { span: 60_000, tick: 10_000 },
   { span: 2 * 60_000, tick: 20_000 },

@@ -48,7 +48,7 @@ export class ItemsPanel {
     this.body.replaceChildren(...rows);
     if (rows.length === 0) this.body.append(el("tr", { class: "empty" }, el("td", { colSpan: 6 }, "No items yet: create one.")));
     const live = this.list().filter((i) => i.state === "live").length;
-    this.note.textContent = `${this.items.size} items · ${live} live`;
+    this.note.textContent = `${this.items.size} ${this.items.size === 1 ? "item" : "items"} · ${live} live`;
     if (changedSet) this.onChange(this.list());
   }
 

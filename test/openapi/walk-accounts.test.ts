@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
+import net from "node:net";
 import { expect } from "chai";
 import { stack } from "../support/hooks";
 import { makeBuyer, type Buyer } from "../support/stack";
 import { call } from "../support/http";
-import { expectMatchesSpec, templateOf } from "../support/openapi";
+import { componentResponseMismatches, expectMatchesSpec, templateOf } from "../support/openapi";
 import { ACCOUNT_OPERATIONS, eventsOf, firstBytesOf, hit, unwalked } from "./walk";
 
 describe("OpenAPI document: health, users, wallets, metrics and pages answer as documented", () => {
@@ -89,6 +90,28 @@ describe("OpenAPI document: health, users, wallets, metrics and pages answer as 
       expect(r.status, `${method} ${path}`).to.equal(404);
       expect(r.body.code).to.equal("NOT_FOUND");
       expectMatchesSpec(method, templateOf(path), r);
+    }
+  });
+
+  it("when the HTTP parser refuses a request (bad header line, headers over 16 KB), then the answer is the document's UnparseableRequest or HeadersTooLarge", async () => {
+    const raw = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        const sock = net.connect(stack().api.port, "127.0.0.1", () => sock.write(request));
+        let out = "";
+        sock.on("data", (d) => (out += d.toString("utf8")));
+        sock.on("end", () => resolve(out));
+        sock.on("error", reject);
+      });
+    for (const [request, name] of [
+      ["GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n", "UnparseableRequest"],
+      [`GET /items HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`, "HeadersTooLarge"],
+    ] as const) {
+      const out = await raw(request);
+      const [head, text] = [out.slice(0, out.indexOf("\r\n\r\n")), out.slice(out.indexOf("\r\n\r\n") + 4)];
+      const headers = new Headers(head.split("\r\n").slice(1).map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1).trim()] as [string, string]));
+      const reply = { status: Number(head.split(" ")[1]), headers, body: JSON.parse(text), text };
+      expect(reply.status, name).to.equal(reply.body.status);
+      expect(componentResponseMismatches(name, reply), `${name}: ${out.slice(0, 300)}`).to.deep.equal([]);
     }
   });
 

@@ -64,7 +64,15 @@ export function specMismatches(method: string, pathTemplate: string | undefined,
   const declared: Obj | undefined = op ? op.responses[String(reply.status)] ?? op.responses.default : reply.status === 404 ? spec.components.responses.NoSuchEndpoint : undefined;
   if (!declared) return [`${where}: status ${reply.status} is not documented (${reply.text.slice(0, 200)})`];
   seen.add(`${method.toUpperCase() === "HEAD" ? "GET" : method.toUpperCase()} ${pathTemplate ?? "?"} ${reply.status}`);
-  const response = deref(declared);
+  return responseMismatches(where, deref(declared), method, reply);
+}
+
+/** What is wrong with `reply` as the response components.responses[name] describes. */
+export function componentResponseMismatches(name: string, reply: Pick<Reply, "status" | "headers" | "body" | "text">): string[] {
+  return responseMismatches(`components.responses.${name}`, spec.components.responses[name], "GET", reply);
+}
+
+function responseMismatches(where: string, response: Obj, method: string, reply: Pick<Reply, "status" | "headers" | "body" | "text">): string[] {
   const out: string[] = [];
   for (const [name, h] of Object.entries<Obj>(response.headers ?? {})) {
     const value = reply.headers.get(name);

@@ -61,7 +61,7 @@ export const salePaths: Record<string, Obj> = {
       parameters: [param("IdempotencyKey")],
       requestBody: body("PlaceOrder"),
       responses: {
-        "202": json("Reserved and queued; the order is PENDING", "Order", locationHeader("order")),
+        "202": json("Reserved and queued; the order is PENDING", "Order", locationHeader("order"), { properties: { status: { const: "PENDING" } } }),
         ...refusals({ auth: "buyer", body: true, idempotent: true, limited: true }),
         "400": problem("The body's shape is wrong, or its items are priced in different currencies", ["VALIDATION_FAILED", "MIXED_CURRENCY"]),
         "404": problem("An item of the order does not exist", ["ITEM_NOT_FOUND"]),
@@ -137,7 +137,7 @@ export const salePaths: Record<string, Obj> = {
       parameters: [param("Id"), param("IdempotencyKey")],
       requestBody: body("RefundRequest", false),
       responses: {
-        "200": json("The order, now REFUNDED", "Order"),
+        "200": json("The order, now REFUNDED", "Order", {}, { properties: { status: { const: "REFUNDED" } } }),
         ...refusals({ auth: "operator", body: true, idempotent: true }),
         "404": problem("No such order", ["ORDER_NOT_FOUND"]),
         "409": problem("The order is not COMPLETED (or already refunded), or the buyer has spent the reward points", ["NOT_REFUNDABLE", "INSUFFICIENT_FUNDS"]),

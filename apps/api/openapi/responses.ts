@@ -6,9 +6,10 @@ import { ref } from "./schemas";
 
 type Obj = Record<string, unknown>;
 
-/** A JSON success response. */
-export function json(description: string, schema: string, headers: Obj = {}): Obj {
-  return { description, ...(Object.keys(headers).length ? { headers } : {}), content: { "application/json": { schema: ref(schema) } } };
+/** A JSON success response; `narrow` adds constraints to the named schema (e.g. one status). */
+export function json(description: string, schema: string, headers: Obj = {}, narrow?: Obj): Obj {
+  const s = narrow ? { allOf: [ref(schema)], ...narrow } : ref(schema);
+  return { description, ...(Object.keys(headers).length ? { headers } : {}), content: { "application/json": { schema: s } } };
 }
 
 export const locationHeader = (of: string): Obj => ({

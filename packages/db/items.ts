@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { AppError, ppmToRate } from "@flashsale/domain";
-import type { Db } from "./client";
+import type { Db, Tx } from "./client";
 
 export interface ItemRecord {
   id: string;
@@ -35,7 +35,7 @@ export interface NewItem {
 }
 
 /** Creates an item with all its units remaining. */
-export async function createItem(db: Db, input: NewItem): Promise<ItemRecord> {
+export async function createItem(db: Db | Tx, input: NewItem): Promise<ItemRecord> {
   const r = await db.item.create({ data: { id: randomUUID(), ...input, price: BigInt(input.price), remaining: input.stock } });
   return record(r);
 }
@@ -58,7 +58,7 @@ export async function itemPage(db: Db, limit: number, after?: { createdAt: Date;
 }
 
 /** Adds units to stock and remaining in one guarded UPDATE; ITEM_NOT_FOUND for an unknown id. */
-export async function restockItem(db: Db, id: string, quantity: number): Promise<ItemRecord> {
+export async function restockItem(db: Db | Tx, id: string, quantity: number): Promise<ItemRecord> {
   const rows = await db.$queryRaw<Row[]>`
     UPDATE items SET stock = stock + ${quantity}, remaining = remaining + ${quantity}
     WHERE id = ${id}::uuid

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Db } from "./client";
+import type { Db, Tx } from "./client";
 import { translateDbError } from "./prisma-errors";
 
 export interface UserView {
@@ -14,7 +14,7 @@ function view(u: { id: string; email: string; role: "buyer" | "operator"; create
 }
 
 /** Creates a user; an email already taken (case-insensitively) is EMAIL_TAKEN. */
-export async function createUser(db: Db, input: { email: string; passwordHash?: string; role: "buyer" | "operator" }): Promise<UserView> {
+export async function createUser(db: Db | Tx, input: { email: string; passwordHash?: string; role: "buyer" | "operator" }): Promise<UserView> {
   try {
     const u = await db.user.create({
       data: { id: randomUUID(), email: input.email.toLowerCase(), passwordHash: input.passwordHash, role: input.role },

@@ -200,10 +200,11 @@ export class ReservationGate {
     await this.redis.putItem(k.epoch, k.itemMeta(item.id), k.itemRemaining(item.id), ...itemArgs(item));
   }
 
-  /** Adds units to stock and remaining atomically; false when the gate does not know the item. */
-  async restock(itemId: string, quantity: number): Promise<boolean> {
+  /** Adds units to stock and remaining atomically; the new remaining, or null when the gate does not know the item. */
+  async restock(itemId: string, quantity: number): Promise<number | null> {
     const k = this.keys;
-    return (await this.redis.restock(k.epoch, k.itemMeta(itemId), k.itemRemaining(itemId), quantity)) >= 0;
+    const left = await this.redis.restock(k.epoch, k.itemMeta(itemId), k.itemRemaining(itemId), quantity);
+    return left >= 0 ? left : null;
   }
 
   /** Units not yet reserved, per item id; null for an item the gate does not know. */

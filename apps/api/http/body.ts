@@ -42,6 +42,12 @@ export function idempotencyKey(req: Parameters<RequestHandler>[0]): string | und
   return key;
 }
 
+/** The (caller, Idempotency-Key, request fingerprint) of a POST, or undefined without a key. */
+export function idempotencyScope(req: Parameters<RequestHandler>[0], body: unknown): { userId: string; key: string; requestHash: string } | undefined {
+  const key = idempotencyKey(req);
+  return key && req.auth ? { userId: req.auth.sub, key, requestHash: requestHash(req.method, req.path, body) } : undefined;
+}
+
 /** A fingerprint of what a request asks for, to tell a repeat from a different request under one key. */
 export function requestHash(method: string, path: string, body: unknown): string {
   return createHash("sha256").update(`${method} ${path}\n${canonical(body)}`).digest("base64url");

@@ -1,10 +1,10 @@
 import { Router } from "express";
 import { z } from "zod";
 import { AppError, itemState, rateToPpm } from "@flashsale/domain";
-import { createItem, findItem, itemPage, restockItem, type ItemRecord } from "@flashsale/db";
+import { createItem, findItem, itemPage, restockItem, runIdempotent, type ItemRecord } from "@flashsale/db";
 import type { ApiDeps } from "../deps";
 import { authenticate, requireRole } from "../http/auth";
-import { jsonBody } from "../http/body";
+import { idempotencyScope, jsonBody } from "../http/body";
 import { decodeCursor, encodeCursor, PageQuery } from "../http/paging";
 import { Currency, IdParam, Instant, Text } from "../http/schemas";
 
@@ -63,7 +63,9 @@ export function itemRoutes(deps: ApiDeps): Router {
 
   r.post("/items", ...operator, jsonBody, async (req, res) => {
     const body = NewItem.parse(req.body);
-    const item = await createItem(deps.db, {
+    let created: ItemRecord | undefined;
+    const out = await runIdempotent(deps.db, idempotencyScope(req, body), 201, async (tx) => {
+      created = await createItem(tx, {
       name: body.name,
       price: body.price,
       currency: body.currency,
@@ -72,17 +74,22 @@ export function itemRoutes(deps: ApiDeps): Router {
       startsAt: body.startsAt ? new Date(body.startsAt) : deps.now(),
       endsAt: body.endsAt ? new Date(body.endsAt) : null,
       rewardPpm: rateToPpm(body.rewardRate),
+      });
+      return itemView(created, created.remaining, deps.now());
     });
-    await deps.gate.putItem(item);
-    res.status(201).location(`/items/${item.id}`).json(itemView(item, item.remaining, deps.now()));
+    if (created) await deps.gate.putItem(created);
+    res.status(out.status).location(`/items/${out.body.id}`).json(out.body);
   });
 
   r.post("/items/:id/restock", ...operator, jsonBody, async (req, res) => {
     const { id } = IdParam.parse(req.params);
     const { quantity } = Restock.parse(req.body);
-    const item = await restockItem(deps.db, id, quantity);
-    await deps.gate.restock(item.id, quantity);
-    res.json(itemView(item, (await live([item.id])).get(item.id), deps.now()));
+    // Redis is told inside the transaction: if it cannot be, PostgreSQL rolls back too.
+    const out = await runIdempotent(deps.db, idempotencyScope(req, { id, quantity }), 200, async (tx) => {
+      const item = await restockItem(tx, id, quantity);
+      return itemView(item, await deps.gate.restock(item.id, quantity), deps.now());
+    });
+    res.status(out.status).json(out.body);
   });
   return r;
 }

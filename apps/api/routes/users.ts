@@ -2,10 +2,10 @@ import { Router } from "express";
 import bcrypt from "bcryptjs";
 import { z } from "zod";
 import { AppError } from "@flashsale/domain";
-import { createUser, findUserForLogin } from "@flashsale/db";
+import { createUser, findUserForLogin, runIdempotent } from "@flashsale/db";
 import type { ApiDeps } from "../deps";
 import { authenticate, issueToken, requireRole } from "../http/auth";
-import { jsonBody } from "../http/body";
+import { idempotencyScope, jsonBody } from "../http/body";
 import { loginAttemptLimit, rateLimit } from "../http/rate-limit";
 import { Text } from "../http/schemas";
 
@@ -26,8 +26,10 @@ export function userRoutes(deps: ApiDeps): Router {
   r.post("/users", authenticate(deps.verifyToken), requireRole("operator"), jsonBody, async (req, res) => {
     const body = NewUser.parse(req.body);
     const passwordHash = body.password ? await bcrypt.hash(body.password, 10) : undefined;
-    const user = await createUser(deps.db, { email: body.email, passwordHash, role: body.role });
-    res.status(201).location(`/users/${user.id}`).json(user);
+    const out = await runIdempotent(deps.db, idempotencyScope(req, body), 201, (tx) =>
+      createUser(tx, { email: body.email, passwordHash, role: body.role }),
+    );
+    res.status(out.status).location(`/users/${out.body.id}`).json(out.body);
   });
   const loginLimit = rateLimit(deps.redis, deps.cfg.redisPrefix, { userPerSec: 0, ipPerSec: deps.cfg.rateLimit.ipPerSec }, "login");
   const attemptLimit = loginAttemptLimit(deps.redis, deps.cfg.redisPrefix, deps.cfg.rateLimit.userPerSec);

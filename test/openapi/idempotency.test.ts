@@ -17,6 +17,11 @@ function documentedIdempotent(): string[] {
 }
 
 describe("OpenAPI document: Idempotency-Key where it says so", () => {
+  it("when the document's POST operations are read, then every one that creates or moves something takes an Idempotency-Key (all but the login)", () => {
+    const posts = Object.keys(spec.paths).filter((p) => spec.paths[p].post);
+    expect(posts.filter((p) => p !== "/auth/token").sort()).to.deep.equal(documentedIdempotent().sort());
+  });
+
   it("when a POST the document gives an Idempotency-Key is repeated with the key, then the first answer comes back; with another body, 422", async function () {
     this.timeout(60_000);
     const s = stack();

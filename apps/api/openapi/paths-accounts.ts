@@ -32,10 +32,11 @@ export const accountPaths: Record<string, Obj> = {
       operationId: "createUser",
       summary: "Create a user (operators)",
       security: bearer,
+      parameters: [param("IdempotencyKey")],
       requestBody: body("NewUser"),
       responses: {
         "201": json("The user", "User", locationHeader("user")),
-        ...refusals({ auth: "operator", body: true }),
+        ...refusals({ auth: "operator", body: true, idempotent: true }),
         "409": problem("The email is taken (case-insensitively)", ["EMAIL_TAKEN"]),
       },
     },

@@ -1,5 +1,5 @@
 import type { SettleCommand } from "@flashsale/domain";
-import { failOrder, settleOrder, type Db } from "@flashsale/db";
+import { failOrder, findOrderStatus, settleOrder, type Db } from "@flashsale/db";
 import type { ReservationGate } from "@flashsale/reservations";
 import type { SettleHandlers } from "@flashsale/queue";
 import type { Logger } from "pino";
@@ -44,9 +44,16 @@ export function settleHandlers(deps: WorkerDeps): SettleHandlers {
     async exhausted(cmd: SettleCommand, err: unknown) {
       // The cause goes to the log only: an order's reason reaches clients, and internal messages must not.
       deps.log.warn({ orderId: cmd.orderId, err: (err as Error).message }, "settling failed after every retry; order FAILED");
-      await failOrder(deps.db, cmd, "RETRIES_EXHAUSTED");
-      await deps.gate.release(cmd.orderId, "FAILED");
-      deps.onSettled?.(cmd.orderId, "FAILED");
+      if (await failOrder(deps.db, cmd, "RETRIES_EXHAUSTED")) {
+        await deps.gate.release(cmd.orderId, "FAILED");
+        await deps.gate.markSettled(cmd.orderId, "FAILED");
+        deps.onSettled?.(cmd.orderId, "FAILED");
+        return;
+      }
+      // The order was written after all (a commit whose answer was lost): keep what it says.
+      const settled = await findOrderStatus(deps.db, cmd.orderId);
+      if (settled && (settled.status === "REJECTED" || settled.status === "FAILED")) await deps.gate.release(cmd.orderId, settled.status);
+      if (settled) await deps.gate.markSettled(cmd.orderId, settled.status);
     },
   };
 }

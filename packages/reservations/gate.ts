@@ -157,6 +157,7 @@ export class ReservationGate {
     await this.redis
       .multi()
       .hset(k.order(orderId), "status", status)
+      .expire(k.order(orderId), this.orderTtlSeconds)
       .zrem(k.ordersPending, orderId)
       .zrem(k.ordersProcessing, orderId)
       .publish(statusChannel(this.prefix), JSON.stringify({ orderId, status }))

@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
 import { AppError, type ErrorCode, type OrderLineView, type OrderStatus } from "@flashsale/domain";
 import type { Redis } from "ioredis";
 import { keys, type Keys } from "./keys";
 import { withScripts, type ScriptedRedis } from "./scripts";
+import { itemFields, rebuildGate, type GateSnapshot } from "./rehydrate";
 import { announceStatus, statusChannel } from "./status-feed";
 import { closeOpenOrder, openOrderCounts, type OpenOrderCounts } from "./open-orders";
 import { refundToGate, type RefundedOrder, type RefundResult } from "./refund";
@@ -221,45 +221,9 @@ export class ReservationGate {
    * Rebuilds the gate from PostgreSQL after Redis lost its state, under a lock so that one
    * process does it while the others wait. Returns when an epoch exists again.
    */
-  async rehydrate(snapshot: () => Promise<{ items: ItemGateState[]; holdings: { userId: string; itemId: string; quantity: number }[] }>, timeoutMs = 30_000): Promise<void> {
-    const k = this.keys;
-    const deadline = Date.now() + timeoutMs;
-    while (!(await this.redis.exists(k.epoch))) {
-      const token = randomUUID();
-      if (await this.redis.set(k.rehydrateLock, token, "PX", timeoutMs, "NX")) {
-        try {
-          if (await this.redis.exists(k.epoch)) return;
-          const { items, holdings } = await snapshot();
-          const m = this.redis.multi();
-          for (const item of items) {
-            m.del(k.itemMeta(item.id), k.itemHeld(item.id));
-            m.hset(k.itemMeta(item.id), itemFields(item));
-            m.set(k.itemRemaining(item.id), item.remaining);
-          }
-          for (const h of holdings) m.hset(k.itemHeld(h.itemId), h.userId, h.quantity);
-          m.set(k.epoch, token);
-          await m.exec();
-        } finally {
-          if ((await this.redis.get(k.rehydrateLock)) === token) await this.redis.del(k.rehydrateLock);
-        }
-        return;
-      }
-      if (Date.now() > deadline) throw new AppError("UNAVAILABLE", "the reservation gate is being rebuilt");
-      await new Promise((r) => setTimeout(r, 25));
-    }
+  rehydrate(snapshot: () => Promise<GateSnapshot>, timeoutMs = 30_000): Promise<void> {
+    return rebuildGate(this.redis, this.keys, snapshot, timeoutMs);
   }
-}
-
-function itemFields(item: ItemGateState) {
-  return {
-    price: item.price,
-    currency: item.currency,
-    startsAt: item.startsAt.getTime(),
-    // "" is "never": any number, 0 and negative ones included, is a real end.
-    endsAt: item.endsAt ? item.endsAt.getTime() : "",
-    maxPerUser: item.maxPerUser,
-    stock: item.stock,
-  };
 }
 
 function itemArgs(item: ItemGateState): (string | number)[] {

@@ -1,3 +1,4 @@
+export { type GateSnapshot } from "./rehydrate";
 export { ReservationGate, type ReserveRequest, type ReserveResult, type ItemGateState, type PendingOrder, type ReleaseStatus } from "./gate";
 export { keys, type Keys } from "./keys";
 export type { RefundedOrder, RefundResult } from "./refund";

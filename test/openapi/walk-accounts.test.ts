@@ -76,6 +76,11 @@ describe("OpenAPI document: health, users, wallets, metrics and pages answer as 
     }
     await hit(url(), "GET", "/dashboard/{asset}", 200, { params: { asset: "styles.css" } });
     await hit(url(), "GET", "/dashboard/{asset}", 404, { params: { asset: "no-such-file.js" } });
+    for (const [template, params] of [["/dashboard", {}], ["/dashboard/{asset}", { asset: "app.js" }]] as const) {
+      const part = await hit(url(), "GET", template, 206, { params, headers: { range: "bytes=0-9" } });
+      expect(part.text).to.have.length(10);
+      await hit(url(), "GET", template, 400, { params, headers: { range: "bytes=99999999-" } });
+    }
     await hit(url(), "GET", "/dashboard/events", 401);
     await hit(url(), "GET", "/dashboard/events", 403, { token: buyer.token });
     const stream = await firstBytesOf(url(), "/dashboard/events", op());

@@ -1,9 +1,25 @@
 // Metrics, the dashboard and this document.
-import { bearer, json, publicAccess, refusals } from "./responses";
+import { bearer, json, problem, publicAccess, refusals } from "./responses";
 
 type Obj = Record<string, unknown>;
 const internal = { "500": { $ref: "#/components/responses/Internal" } };
 const text = (description: string, type: string, extra: Obj = {}): Obj => ({ description, content: { [type]: { schema: { type: "string" }, ...extra } } });
+const files = (types: string[]): Obj => Object.fromEntries(types.map((t) => [t, { schema: { type: "string" } }]));
+
+/** A file served from disk (the page and its assets): ranges and conditional GETs are honoured. */
+function fileResponses(types: string[]): Obj {
+  return {
+    "200": { description: "The file", content: files(types) },
+    "206": {
+      description: "The part of the file a `Range` header asked for",
+      headers: { "Content-Range": { required: true, schema: { type: "string", pattern: "^bytes \\d+-\\d+/\\d+$" } } },
+      content: files(types),
+    },
+    "304": { description: "Not modified since the copy the client holds (`If-Modified-Since`, `If-None-Match`)" },
+    "400": problem("A `Range` that cannot be satisfied, or a failed precondition (`If-Match`, `If-Unmodified-Since`)", ["VALIDATION_FAILED"]),
+    ...internal,
+  };
+}
 
 export const opsPaths: Record<string, Obj> = {
   "/metrics": {
@@ -41,7 +57,7 @@ export const opsPaths: Record<string, Obj> = {
       operationId: "dashboard",
       summary: "The operators' web page (public; its data needs an operator token)",
       security: publicAccess,
-      responses: { "200": text("The page", "text/html"), ...internal },
+      responses: fileResponses(["text/html"]),
     },
   },
   "/dashboard/events": {
@@ -66,15 +82,7 @@ export const opsPaths: Record<string, Obj> = {
       summary: "The page's scripts and stylesheet (public)",
       security: publicAccess,
       parameters: [{ name: "asset", in: "path", required: true, schema: { type: "string", examples: ["app.js", "styles.css"] }, description: "a file name of the page's assets" }],
-      responses: {
-        "200": {
-          description: "The file",
-          content: { "text/javascript": { schema: { type: "string" } }, "text/css": { schema: { type: "string" } }, "text/html": { schema: { type: "string" } } },
-        },
-        "304": { description: "Not modified since the copy the client holds (conditional GET)" },
-        "404": { $ref: "#/components/responses/NoSuchEndpoint" },
-        ...internal,
-      },
+      responses: { ...fileResponses(["text/javascript", "text/css", "text/html"]), "404": { $ref: "#/components/responses/NoSuchEndpoint" } },
     },
   },
 };

@@ -104,13 +104,16 @@ function responseMismatches(where: string, response: Obj, method: string, reply:
 }
 
 // Kept on globalThis: the runner and the test files may load this module as two instances.
-const store = globalThis as { __openapiMismatches?: string[] };
+const store = globalThis as { __openapiMismatches?: string[]; __openapiChecked?: number };
+/** How many replies were checked against the document in this run. */
+export const checkedCount = (): number => store.__openapiChecked ?? 0;
 /** Every mismatch call() met in this run, including any a test caught and ignored. */
 export const recordedMismatches = (): string[] => (store.__openapiMismatches ??= []);
 
 /** Throws (and records) unless the reply is what the document says `method pathTemplate` answers. */
 export function expectMatchesSpec(method: string, pathTemplate: string | undefined, reply: Pick<Reply, "status" | "headers" | "body" | "text">): void {
   const problems = specMismatches(method, pathTemplate, reply);
+  store.__openapiChecked = checkedCount() + 1;
   if (problems.length === 0) return;
   recordedMismatches().push(...problems);
   throw new AssertionError(`reply does not match apps/api/openapi.json:\n  ${problems.join("\n  ")}`);

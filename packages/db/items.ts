@@ -41,8 +41,12 @@ export async function createItem(db: Db | Tx, input: NewItem): Promise<ItemRecor
 }
 
 export async function findItem(db: Db, id: string): Promise<ItemRecord | null> {
-  const r = await db.item.findUnique({ where: { id } });
-  return r ? record(r) : null;
+  // Raw: GET /items/:id is the page every buyer refreshes, spared Prisma's per-call compilation.
+  const rows = await db.$queryRaw<Row[]>`
+    SELECT id::text, name, price, currency, stock, remaining, max_per_user AS "maxPerUser", starts_at AS "startsAt",
+      ends_at AS "endsAt", reward_ppm AS "rewardPpm", created_at AS "createdAt"
+    FROM items WHERE id = ${id}::uuid`;
+  return rows[0] ? record(rows[0]) : null;
 }
 
 /** A page of items, newest first. */

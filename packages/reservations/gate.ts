@@ -3,7 +3,7 @@ import type { Redis } from "ioredis";
 import { keys, type Keys } from "./keys";
 import { withScripts, type ScriptedRedis } from "./scripts";
 import { itemFields, rebuildGate, type GateSnapshot } from "./rehydrate";
-import { announceStatus, statusChannel } from "./status-feed";
+import { statusChannel } from "./status-feed";
 import { closeOpenOrder, openOrderCounts, type OpenOrderCounts } from "./open-orders";
 import { refundToGate, type RefundedOrder, type RefundResult } from "./refund";
 
@@ -145,9 +145,8 @@ export class ReservationGate {
   /** A worker takes the order: PENDING becomes PROCESSING; a voided order must be dropped. */
   async beginSettle(orderId: string, now: Date): Promise<"OK" | "VOID" | "MISSING" | string> {
     const k = this.keys;
-    const taken = await this.redis.beginSettle(k.order(orderId), k.ordersPending, k.ordersProcessing, now.getTime(), orderId);
-    if (taken === "OK") await announceStatus(this.redis, this.prefix, { orderId, status: "PROCESSING" });
-    return taken;
+    const announcement = JSON.stringify({ orderId, status: "PROCESSING" });
+    return this.redis.beginSettle(k.order(orderId), k.ordersPending, k.ordersProcessing, now.getTime(), orderId, statusChannel(this.prefix), announcement);
   }
 
   /** Records the final status of an order in its pending record (for readers racing the database). */

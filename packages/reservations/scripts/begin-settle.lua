@@ -3,6 +3,7 @@ KEYS[1]  order hash key
 KEYS[2]  sorted set of PENDING orders   KEYS[3]  sorted set of PROCESSING orders
 ARGV[1]  now (ms)
 ARGV[2]  order id
+ARGV[3]  the status channel   ARGV[4]  the announcement published there when the order is taken
 Returns 'OK' (now PROCESSING), 'VOID' (the API answered 503: drop the message),
 'MISSING' (no record: Redis lost it; settle from the message alone), or the status it has.
 ]]
@@ -13,6 +14,7 @@ if s == 'PENDING' then
   redis.call('HSET', KEYS[1], 'status', 'PROCESSING', 'startedAt', ARGV[1], 'queued', '1')
   redis.call('ZREM', KEYS[2], ARGV[2])
   redis.call('ZADD', KEYS[3], ARGV[1], ARGV[2])
+  redis.call('PUBLISH', ARGV[3], ARGV[4])
   return 'OK'
 end
 return s

@@ -1,10 +1,8 @@
-import { expect } from "chai";
 import fc from "fast-check";
 import { stack } from "../support/hooks";
-import { makeItem } from "../support/fixtures";
-import { makeBuyer, type Buyer } from "../support/stack";
 import { anyBodyText, contentType, nearly, notACount, oddText } from "./hostile-input";
-import { booksOf, fuzzTally, probe } from "./refusal-checks";
+import { probe } from "./refusal-checks";
+import { fuzzFixture } from "./fuzz-fixture";
 import { fill, routesOf, takesBody } from "./route-table";
 
 const SEED = 20240611;
@@ -12,35 +10,15 @@ const validCount = (v: unknown, max: number) => typeof v === "number" && Number.
 
 describe("property: hostile bodies", function () {
   this.timeout(120_000);
-  let item: { id: string };
-  let buyer: Buyer;
-  let books: Awaited<ReturnType<typeof booksOf>>;
-  let startTally = { ...fuzzTally() };
-
-  before(async () => {
-    startTally = { ...fuzzTally() };
-    const s = stack();
-    item = await makeItem(s, { stock: 5, maxPerUser: 5 });
-    buyer = await makeBuyer(s, { USD: 50_000 });
-    books = await booksOf(s, item.id, buyer.id);
-  });
-
-  afterEach(async () => {
-    expect(await booksOf(stack(), item.id, buyer.id), "nothing reserved, charged or restocked").to.deep.equal(books);
-  });
-
-  after(() => {
-    const t = fuzzTally();
-    console.log(`      fuzz (bodies): ${t.inputs - startTally.inputs} inputs, ${t.serverErrors - startTally.serverErrors} 5xx (all fuzz so far: ${t.inputs} inputs, ${t.serverErrors} 5xx)`);
-  });
+  const fx = fuzzFixture("bodies");
 
   it("when any text is posted to any endpoint with any media type and any token, then every answer is well-formed", async () => {
     const s = stack();
     const routes = routesOf(s).filter(takesBody);
-    const tokens = [undefined, buyer.token, s.operator, "not.a.token"];
+    const tokens = [undefined, fx.buyer.token, s.operator, "not.a.token"];
     const arb = fc.record({
       route: fc.constantFrom(...routes),
-      id: fc.constantFrom(item.id, buyer.id, "00000000-0000-0000-0000-000000000000", "nope"),
+      id: fc.constantFrom(fx.item.id, fx.buyer.id, "00000000-0000-0000-0000-000000000000", "nope"),
       token: fc.constantFrom(...tokens),
       type: contentType,
       body: anyBodyText,
@@ -61,19 +39,19 @@ describe("property: hostile bodies", function () {
     {
       name: "POST /orders",
       path: () => "/orders",
-      token: () => buyer.token,
+      token: () => fx.buyer.token,
       arb: () =>
         nearly({
-          items: fc.array(nearly({ itemId: fc.oneof(fc.constant(item.id), fc.uuid(), oddText), quantity: fc.oneof(fc.integer({ min: 1, max: 3 }), notACount) }), { maxLength: 25 }),
+          items: fc.array(nearly({ itemId: fc.oneof(fc.constant(fx.item.id), fc.uuid(), oddText), quantity: fc.oneof(fc.integer({ min: 1, max: 3 }), notACount) }), { maxLength: 25 }),
         }),
       // A line for the sale item with a valid quantity would really reserve: not hostile, left out.
-      moves: (b) => Array.isArray(b.items) && b.items.some((l: any) => l && typeof l.itemId === "string" && l.itemId.toLowerCase() === item.id && validCount(l.quantity, 1000)),
+      moves: (b) => Array.isArray(b.items) && b.items.some((l: any) => l && typeof l.itemId === "string" && l.itemId.toLowerCase() === fx.item.id && validCount(l.quantity, 1000)),
       ok: [400, 404],
       runs: 250,
     },
     {
       name: "POST /users/:id/balance/credit",
-      path: () => `/users/${buyer.id}/balance/credit`,
+      path: () => `/users/${fx.buyer.id}/balance/credit`,
       token: () => stack().operator,
       arb: () => nearly({ amount: notACount, currency: fc.constantFrom("USD", "JPY", "usd", "US", "USDX") }),
       moves: (b) => validCount(b.amount, 1e12),
@@ -82,7 +60,7 @@ describe("property: hostile bodies", function () {
     },
     {
       name: "POST /users/:id/balance/debit",
-      path: () => `/users/${buyer.id}/balance/debit`,
+      path: () => `/users/${fx.buyer.id}/balance/debit`,
       token: () => stack().operator,
       arb: () => nearly({ amount: notACount, currency: fc.constantFrom("USD", "PTS", "€€€") }),
       moves: (b) => validCount(b.amount, 1e12),
@@ -91,7 +69,7 @@ describe("property: hostile bodies", function () {
     },
     {
       name: "POST /items/:id/restock",
-      path: () => `/items/${item.id}/restock`,
+      path: () => `/items/${fx.item.id}/restock`,
       token: () => stack().operator,
       arb: () => nearly({ quantity: notACount }),
       moves: (b) => validCount(b.quantity, 10_000_000),

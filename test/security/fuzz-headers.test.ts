@@ -1,9 +1,8 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { stack } from "../support/hooks";
-import { makeItem } from "../support/fixtures";
-import { makeBuyer, type Buyer } from "../support/stack";
-import { booksOf, fuzzTally, probe } from "./refusal-checks";
+import { probe } from "./refusal-checks";
+import { fuzzFixture } from "./fuzz-fixture";
 import { routesOf } from "./route-table";
 
 const SEED = 20240613;
@@ -14,27 +13,7 @@ const headerSafe = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
 
 describe("property: hostile headers", function () {
   this.timeout(120_000);
-  let item: { id: string };
-  let buyer: Buyer;
-  let books: Awaited<ReturnType<typeof booksOf>>;
-  let startTally = { ...fuzzTally() };
-
-  before(async () => {
-    startTally = { ...fuzzTally() };
-    const s = stack();
-    item = await makeItem(s, { stock: 5, maxPerUser: 5 });
-    buyer = await makeBuyer(s, { USD: 50_000 });
-    books = await booksOf(s, item.id, buyer.id);
-  });
-
-  afterEach(async () => {
-    expect(await booksOf(stack(), item.id, buyer.id), "nothing reserved, charged or restocked").to.deep.equal(books);
-  });
-
-  after(() => {
-    const t = fuzzTally();
-    console.log(`      fuzz (headers): ${t.inputs - startTally.inputs} inputs, ${t.serverErrors - startTally.serverErrors} 5xx (all fuzz so far: ${t.inputs} inputs, ${t.serverErrors} 5xx)`);
-  });
+  const fx = fuzzFixture("headers");
 
   it("when an Idempotency-Key is empty, 256+ characters or unicode, then a real order is refused 400 before anything is reserved, and 1..255 passes the check", async () => {
     const s = stack();
@@ -44,12 +23,12 @@ describe("property: hostile headers", function () {
       fc.nat({ max: 400 }).map((n) => "a".repeat(n)),
     );
     // The sale item with a bad key must be 400 (nothing reserved); a good key goes to an unknown item (404) so the books stay put.
-    const arb = fc.record({ key, target: fc.constantFrom(item.id, "2b1f8c1e-0000-4000-8000-000000000000") });
+    const arb = fc.record({ key, target: fc.constantFrom(fx.item.id, "2b1f8c1e-0000-4000-8000-000000000000") });
     await fc.assert(
       fc.asyncProperty(arb, async ({ key, target }) => {
         const valid = onWire(key).length >= 1 && onWire(key).length <= 255;
         const itemId = valid ? "2b1f8c1e-0000-4000-8000-000000000000" : target;
-        const headers = { authorization: `Bearer ${buyer.token}`, "content-type": "application/json", "idempotency-key": key };
+        const headers = { authorization: `Bearer ${fx.buyer.token}`, "content-type": "application/json", "idempotency-key": key };
         const a = await probe(s.url, { method: "POST", path: "/orders", headers, body: JSON.stringify({ items: [{ itemId, quantity: 1 }] }) });
         expect(a.status, `key of ${onWire(key).length}`).to.equal(valid ? 404 : 400);
       }),
@@ -66,12 +45,12 @@ describe("property: hostile headers", function () {
       fc.string({ unit: "binary-ascii", maxLength: 80 }),
       fc.string({ unit: "binary-ascii", maxLength: 80 }).map((t) => `Bearer ${t}`),
       fc.tuple(fc.jsonValue({ maxDepth: 1 }), fc.jsonValue({ maxDepth: 1 }), fc.base64String()).map(([h, p, sig]) => `Bearer ${b64(h)}.${b64(p)}.${sig}`),
-      fc.constantFrom("Basic dXNlcjpwYXNz", "Bearer", "Bearer ", "Token abc", `Bearer ${buyer.token} ${buyer.token}`, `Bearer ${buyer.token}x`, `Bearer ${buyer.token.split(".").slice(0, 2).join(".")}.`),
+      fc.constantFrom("Basic dXNlcjpwYXNz", "Bearer", "Bearer ", "Token abc", `Bearer ${fx.buyer.token} ${fx.buyer.token}`, `Bearer ${fx.buyer.token}x`, `Bearer ${fx.buyer.token.split(".").slice(0, 2).join(".")}.`),
     ).filter((v) => headerSafe(v) && onWire(v) === v);
     const arb = fc.record({ route: fc.constantFrom(...guarded), auth: value });
     await fc.assert(
       fc.asyncProperty(arb, async ({ route, auth }) => {
-        const path = route.path.replace(/:[A-Za-z]+/g, route.path.startsWith("/users") ? buyer.id : item.id);
+        const path = route.path.replace(/:[A-Za-z]+/g, route.path.startsWith("/users") ? fx.buyer.id : fx.item.id);
         const body = route.method === "GET" ? undefined : "{}";
         const a = await probe(s.url, { method: route.method, path, headers: { authorization: auth, "content-type": "application/json" }, body }, [401]);
         expect(a.body.code).to.equal("UNAUTHENTICATED");
@@ -96,7 +75,7 @@ describe("property: hostile headers", function () {
       ["gzip", gzipSync(Buffer.alloc(20 * 1024 * 1024, 0x20)), [413]],
     ];
     for (const [encoding, body, ok] of cases) {
-      const headers = { authorization: `Bearer ${buyer.token}`, "content-type": "application/json", "content-encoding": encoding };
+      const headers = { authorization: `Bearer ${fx.buyer.token}`, "content-type": "application/json", "content-encoding": encoding };
       await probe(s.url, { method: "POST", path: "/orders", headers, body: new Uint8Array(body) }, ok);
     }
   });

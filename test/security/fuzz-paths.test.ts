@@ -1,10 +1,9 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { stack } from "../support/hooks";
-import { makeItem } from "../support/fixtures";
-import { makeBuyer, type Buyer } from "../support/stack";
 import { oddText, queryString, segment } from "./hostile-input";
-import { booksOf, fuzzTally, probe } from "./refusal-checks";
+import { probe } from "./refusal-checks";
+import { fuzzFixture } from "./fuzz-fixture";
 import { fill, routesOf, takesBody, type Route } from "./route-table";
 
 const SEED = 20240612;
@@ -12,10 +11,7 @@ const base64url = (s: string) => Buffer.from(s, "utf8").toString("base64url");
 
 describe("property: hostile paths and query strings", function () {
   this.timeout(120_000);
-  let item: { id: string };
-  let buyer: Buyer;
-  let books: Awaited<ReturnType<typeof booksOf>>;
-  let startTally = { ...fuzzTally() };
+  const fx = fuzzFixture("paths, queries");
   const request = (route: Route, path: string, token: string | undefined) => {
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
@@ -23,27 +19,10 @@ describe("property: hostile paths and query strings", function () {
     return { method: route.method, path, headers, body: takesBody(route) ? "{}" : undefined };
   };
 
-  before(async () => {
-    startTally = { ...fuzzTally() };
-    const s = stack();
-    item = await makeItem(s, { stock: 5, maxPerUser: 5 });
-    buyer = await makeBuyer(s, { USD: 50_000 });
-    books = await booksOf(s, item.id, buyer.id);
-  });
-
-  afterEach(async () => {
-    expect(await booksOf(stack(), item.id, buyer.id), "nothing reserved, charged or restocked").to.deep.equal(books);
-  });
-
-  after(() => {
-    const t = fuzzTally();
-    console.log(`      fuzz (paths, queries): ${t.inputs - startTally.inputs} inputs, ${t.serverErrors - startTally.serverErrors} 5xx (all fuzz so far: ${t.inputs} inputs, ${t.serverErrors} 5xx)`);
-  });
-
   it("when any endpoint's path parameter is arbitrary text, an escape or a huge segment, then every answer is well-formed", async () => {
     const s = stack();
     const withParam = routesOf(s).filter((r) => r.path.includes(":"));
-    const arb = fc.record({ route: fc.constantFrom(...withParam), id: segment, token: fc.constantFrom(undefined, buyer.token, s.operator) });
+    const arb = fc.record({ route: fc.constantFrom(...withParam), id: segment, token: fc.constantFrom(undefined, fx.buyer.token, s.operator) });
     await fc.assert(
       fc.asyncProperty(arb, async ({ route, id, token }) => {
         await probe(s.url, request(route, fill(route.path, id), token));
@@ -60,8 +39,8 @@ describe("property: hostile paths and query strings", function () {
     const arb = fc.record({ path: fc.oneof(fc.webPath(), mangled), method: fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS") });
     await fc.assert(
       fc.asyncProperty(arb, async ({ path, method }) => {
-        const p = fill(path.startsWith("/") ? path : `/${path}`, item.id);
-        const a = await probe(s.url, { method, path: p, headers: { authorization: `Bearer ${buyer.token}` } });
+        const p = fill(path.startsWith("/") ? path : `/${path}`, fx.item.id);
+        const a = await probe(s.url, { method, path: p, headers: { authorization: `Bearer ${fx.buyer.token}` } });
         if (method === "PUT" || method === "PATCH" || method === "DELETE") expect(a.status, p).to.be.within(400, 499);
       }),
       { seed: SEED, numRuns: 300 },
@@ -71,10 +50,10 @@ describe("property: hostile paths and query strings", function () {
   it("when a GET endpoint gets an arbitrary query string, then it answers the data or a well-formed 400", async () => {
     const s = stack();
     const reads = routesOf(s).filter((r) => r.method === "GET");
-    const arb = fc.record({ route: fc.constantFrom(...reads), q: queryString, token: fc.constantFrom(buyer.token, s.operator) });
+    const arb = fc.record({ route: fc.constantFrom(...reads), q: queryString, token: fc.constantFrom(fx.buyer.token, s.operator) });
     await fc.assert(
       fc.asyncProperty(arb, async ({ route, q, token }) => {
-        const id = route.path.startsWith("/users") ? buyer.id : item.id;
+        const id = route.path.startsWith("/users") ? fx.buyer.id : fx.item.id;
         await probe(s.url, request(route, `${fill(route.path, id)}?${q}`, token));
       }),
       { seed: SEED, numRuns: 300 },
@@ -90,10 +69,10 @@ describe("property: hostile paths and query strings", function () {
       oddText.map(base64url),
       oddText,
     );
-    const arb = fc.record({ route: fc.constantFrom(...lists), cursor, token: fc.constantFrom(buyer.token, s.operator) });
+    const arb = fc.record({ route: fc.constantFrom(...lists), cursor, token: fc.constantFrom(fx.buyer.token, s.operator) });
     await fc.assert(
       fc.asyncProperty(arb, async ({ route, cursor, token }) => {
-        const path = `${fill(route.path, buyer.id)}?${new URLSearchParams({ limit: "5", cursor })}`;
+        const path = `${fill(route.path, fx.buyer.id)}?${new URLSearchParams({ limit: "5", cursor })}`;
         await probe(s.url, request(route, path, token), [200, 400]);
       }),
       { seed: SEED, numRuns: 300 },

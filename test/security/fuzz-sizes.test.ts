@@ -1,8 +1,7 @@
 import { expect } from "chai";
 import { stack } from "../support/hooks";
-import { makeItem } from "../support/fixtures";
-import { makeBuyer, type Buyer } from "../support/stack";
-import { booksOf, fuzzTally, probe } from "./refusal-checks";
+import { probe } from "./refusal-checks";
+import { fuzzFixture } from "./fuzz-fixture";
 import { fill, routesOf, takesBody } from "./route-table";
 
 const MB = 1024 * 1024;
@@ -24,28 +23,8 @@ function chunked(bytes: number): ReadableStream<Uint8Array> {
 
 describe("hostile sizes and depths", function () {
   this.timeout(120_000);
-  let item: { id: string };
-  let buyer: Buyer;
-  let books: Awaited<ReturnType<typeof booksOf>>;
-  let startTally = { ...fuzzTally() };
-  const tokenFor = (path: string) => (path === "/orders" ? buyer.token : stack().operator);
-
-  before(async () => {
-    startTally = { ...fuzzTally() };
-    const s = stack();
-    item = await makeItem(s, { stock: 5, maxPerUser: 5 });
-    buyer = await makeBuyer(s, { USD: 50_000 });
-    books = await booksOf(s, item.id, buyer.id);
-  });
-
-  afterEach(async () => {
-    expect(await booksOf(stack(), item.id, buyer.id), "nothing reserved, charged or restocked").to.deep.equal(books);
-  });
-
-  after(() => {
-    const t = fuzzTally();
-    console.log(`      fuzz (sizes): ${t.inputs - startTally.inputs} inputs, ${t.serverErrors - startTally.serverErrors} 5xx (all fuzz so far: ${t.inputs} inputs, ${t.serverErrors} 5xx)`);
-  });
+  const fx = fuzzFixture("sizes");
+  const tokenFor = (path: string) => (path === "/orders" ? fx.buyer.token : stack().operator);
 
   it("when any endpoint gets 10,000- and 100,000-deep arrays and objects, wide arrays or long strings, then it answers a well-formed 4xx", async () => {
     const s = stack();
@@ -56,12 +35,12 @@ describe("hostile sizes and depths", function () {
       deepObject(100_000),
       `{"items":${deepArray(10_000)}}`,
       `{"items":[{"itemId":${deepObject(10_000)},"quantity":1}]}`,
-      JSON.stringify({ items: Array.from({ length: 10_000 }, () => ({ itemId: item.id, quantity: 1 })) }),
+      JSON.stringify({ items: Array.from({ length: 10_000 }, () => ({ itemId: fx.item.id, quantity: 1 })) }),
       JSON.stringify({ name: "n".repeat(900_000), email: "e".repeat(900_000) }),
       JSON.stringify(Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`k${i}`, i]))),
     ];
     for (const route of routesOf(s).filter(takesBody)) {
-      const path = fill(route.path, route.path.startsWith("/users") ? buyer.id : item.id);
+      const path = fill(route.path, route.path.startsWith("/users") ? fx.buyer.id : fx.item.id);
       for (const body of bodies) {
         const headers = { authorization: `Bearer ${tokenFor(path)}`, "content-type": "application/json" };
         const a = await probe(s.url, { method: route.method, path, headers, body });
@@ -73,7 +52,7 @@ describe("hostile sizes and depths", function () {
   it("when a body is over 1 MB, by Content-Length or chunked without one, then it is 413 PAYLOAD_TOO_LARGE; exactly 1 MB is read", async () => {
     const s = stack();
     for (const route of routesOf(s).filter(takesBody)) {
-      const path = fill(route.path, route.path.startsWith("/users") ? buyer.id : item.id);
+      const path = fill(route.path, route.path.startsWith("/users") ? fx.buyer.id : fx.item.id);
       const headers = { authorization: `Bearer ${tokenFor(path)}`, "content-type": "application/json" };
       const exact = `"${"x".repeat(MB - 2)}"`;
       await probe(s.url, { method: route.method, path, headers, body: exact }, [400]);
@@ -88,10 +67,10 @@ describe("hostile sizes and depths", function () {
     const s = stack();
     const huge = `"${"x".repeat(2 * MB)}"`;
     for (const route of routesOf(s).filter((r) => takesBody(r) && r.path !== "/auth/token")) {
-      const path = fill(route.path, item.id);
+      const path = fill(route.path, fx.item.id);
       const headers = { "content-type": "application/json" };
       await probe(s.url, { method: route.method, path, headers, body: huge }, [401]);
-      const wrongRole = path === "/orders" ? s.operator : buyer.token;
+      const wrongRole = path === "/orders" ? s.operator : fx.buyer.token;
       await probe(s.url, { method: route.method, path, headers: { ...headers, authorization: `Bearer ${wrongRole}` }, body: huge }, [403]);
     }
   });

@@ -1,31 +1,13 @@
 import { expect } from "chai";
-import type { Page } from "playwright-core";
 import { stack } from "../support/hooks";
 import { call } from "../support/http";
 import { makeItem, order } from "../support/fixtures";
 import { makeBuyer } from "../support/stack";
-import { openBrowser, type TestBrowser } from "../support/browser";
-import { counter, itemRow, watchHighest, makeUser, signIn, submitSignIn, waitForCounter, waitForText, type Credentials } from "../support/dashboard-page";
+import { counter, itemRow, watchHighest, makeUser, signIn, submitSignIn, waitForCounter, waitForText, browserSession } from "../support/dashboard-page";
 
 describe("dashboard: sign-in, items and live counters (browser)", function () {
   this.timeout(60_000);
-  let browser: TestBrowser;
-  let operator: Credentials;
-  let page: Page;
-
-  before(async () => {
-    browser = await openBrowser();
-    operator = await makeUser(stack(), "operator");
-  });
-  beforeEach(async () => {
-    page = await browser.newPage();
-  });
-  afterEach(async () => {
-    await page.close();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const ui = browserSession();
 
   it("when the page is opened, then it is public and allows only same-origin scripts and styles, none inline", async () => {
     const r = await call(stack().url, "GET", "/dashboard");
@@ -45,63 +27,63 @@ describe("dashboard: sign-in, items and live counters (browser)", function () {
 
   it("when a buyer signs in, then the page refuses; when an operator signs in, then the board shows with its stream live", async () => {
     const buyer = await makeUser(stack(), "buyer");
-    await submitSignIn(page, stack(), buyer);
-    await waitForText(page, "#sign-in-error", /not an operator/);
-    expect(await page.locator("#board").isVisible()).to.equal(false);
+    await submitSignIn(ui.page, stack(), buyer);
+    await waitForText(ui.page, "#sign-in-error", /not an operator/);
+    expect(await ui.page.locator("#board").isVisible()).to.equal(false);
 
-    await signIn(page, stack(), operator);
-    expect(await page.locator("#sign-in").isVisible()).to.equal(false);
-    expect(await page.locator("#whoami").textContent()).to.equal(operator.email);
-    const stored = await page.evaluate(() => sessionStorage.getItem("flashsale.operatorToken"));
+    await signIn(ui.page, stack(), ui.operator);
+    expect(await ui.page.locator("#sign-in").isVisible()).to.equal(false);
+    expect(await ui.page.locator("#whoami").textContent()).to.equal(ui.operator.email);
+    const stored = await ui.page.evaluate(() => sessionStorage.getItem("flashsale.operatorToken"));
     expect(stored).to.be.a("string").and.match(/^ey/);
-    await page.reload();
-    await page.locator('#live[data-state="live"]').waitFor(); // the session survives a reload of the tab
-    expect(browser.problems).to.deep.equal([]);
+    await ui.page.reload();
+    await ui.page.locator('#live[data-state="live"]').waitFor(); // the session survives a reload of the tab
+    expect(ui.browser.problems).to.deep.equal([]);
   });
 
   it("when an operator creates an item through the form, then the API has it and the table shows it live", async () => {
-    await signIn(page, stack(), operator);
+    await signIn(ui.page, stack(), ui.operator);
     const name = `Form-made lamp ${Date.now()}`;
-    const form = page.locator("#item-form");
+    const form = ui.page.locator("#item-form");
     await form.locator("input[name=name]").fill(name);
     await form.locator("input[name=price]").fill("1999");
     await form.locator("input[name=stock]").fill("7");
     await form.locator("input[name=maxPerUser]").fill("2");
     await form.locator("button[type=submit]").click();
-    await waitForText(page, "#item-form .note", /Created/);
+    await waitForText(ui.page, "#item-form .note", /Created/);
 
     const items = await call(stack().url, "GET", "/items?limit=200");
     const made = (items.body.data as { id: string; name: string; stock: number; maxPerUser: number; price: number }[]).find((i) => i.name === name);
     expect(made, "the item exists through the API").to.include({ stock: 7, maxPerUser: 2, price: 1999 });
     const row = itemRow(made!.id);
-    await waitForText(page, `${row} .state-live`, /live/);
-    expect(await page.locator(`${row} .remaining`).textContent()).to.equal("7");
-    expect(await page.locator(row).textContent()).to.include("$19.99");
+    await waitForText(ui.page, `${row} .state-live`, /live/);
+    expect(await ui.page.locator(`${row} .remaining`).textContent()).to.equal("7");
+    expect(await ui.page.locator(row).textContent()).to.include("$19.99");
 
-    await page.locator("#restock-form select[name=itemId]").selectOption(made!.id);
-    await page.locator("#restock-form input[name=quantity]").fill("5");
-    await page.locator("#restock-form button[type=submit]").click();
-    await waitForText(page, `${row} .stock`, /^12$/);
-    await waitForText(page, `${row} .remaining`, /^12$/);
-    expect(browser.problems).to.deep.equal([]);
+    await ui.page.locator("#restock-form select[name=itemId]").selectOption(made!.id);
+    await ui.page.locator("#restock-form input[name=quantity]").fill("5");
+    await ui.page.locator("#restock-form button[type=submit]").click();
+    await waitForText(ui.page, `${row} .stock`, /^12$/);
+    await waitForText(ui.page, `${row} .remaining`, /^12$/);
+    expect(ui.browser.problems).to.deep.equal([]);
   });
 
   it("when buyers place orders through the API, then the item's remaining drops and the counters move", async () => {
     const item = await makeItem(stack(), { name: "Counted hoodie", stock: 10 });
-    await signIn(page, stack(), operator);
+    await signIn(ui.page, stack(), ui.operator);
     const row = itemRow(item.id);
-    await waitForText(page, `${row} .remaining`, /^10$/);
-    const completedBefore = await waitForCounter(page, "c-completed", (n) => Number.isFinite(n), "a number");
+    await waitForText(ui.page, `${row} .remaining`, /^10$/);
+    const completedBefore = await waitForCounter(ui.page, "c-completed", (n) => Number.isFinite(n), "a number");
 
-    await watchHighest(page, "c-rate");
+    await watchHighest(ui.page, "c-rate");
     const buyers = await Promise.all([1, 2, 3].map(() => makeBuyer(stack())));
     for (const b of buyers) expect((await order(stack(), b.token, item.id)).status).to.equal(202);
 
-    await waitForText(page, `${row} .remaining`, /^7$/);
-    await waitForText(page, `${row} .bar + span`, /^30%$/);
-    await waitForCounter(page, "c-completed", (n) => n >= completedBefore + 3, `at least ${completedBefore + 3}`);
-    await page.waitForFunction(() => (window as unknown as { highest: Record<string, number> }).highest["c-rate"]! > 0);
-    expect(await counter(page, "c-queue")).to.be.at.least(0);
-    expect(browser.problems).to.deep.equal([]);
+    await waitForText(ui.page, `${row} .remaining`, /^7$/);
+    await waitForText(ui.page, `${row} .bar + span`, /^30%$/);
+    await waitForCounter(ui.page, "c-completed", (n) => n >= completedBefore + 3, `at least ${completedBefore + 3}`);
+    await ui.page.waitForFunction(() => (window as unknown as { highest: Record<string, number> }).highest["c-rate"]! > 0);
+    expect(await counter(ui.page, "c-queue")).to.be.at.least(0);
+    expect(ui.browser.problems).to.deep.equal([]);
   });
 });

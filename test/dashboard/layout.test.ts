@@ -6,8 +6,7 @@ import type { Page } from "playwright-core";
 import { stack } from "../support/hooks";
 import { makeItem, order } from "../support/fixtures";
 import { makeBuyer, type Buyer } from "../support/stack";
-import { openBrowser, type TestBrowser } from "../support/browser";
-import { counter, itemRow, makeUser, signIn, waitForText, type Credentials } from "../support/dashboard-page";
+import { counter, itemRow, makeUser, signIn, waitForText, browserSession } from "../support/dashboard-page";
 import { waitFor } from "../support/wait";
 
 // Written only with UPDATE_SCREENSHOT=1, so that a test run leaves the tree clean.
@@ -29,39 +28,23 @@ function overflowing(page: Page) {
 
 describe("dashboard: layout (browser)", function () {
   this.timeout(90_000);
-  let browser: TestBrowser;
-  let operator: Credentials;
-  let page: Page;
-
-  before(async () => {
-    browser = await openBrowser();
-    operator = await makeUser(stack(), "operator");
-  });
-  beforeEach(async () => {
-    page = await browser.newPage();
-  });
-  afterEach(async () => {
-    await page.close();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const ui = browserSession();
 
   it("when the board is opened on a phone-sized screen, then nothing overflows sideways", async () => {
     const item = await makeItem(stack(), { name: "Collector's edition console bundle, limited run of four", stock: 4 });
     const buyer = await makeBuyer(stack());
     expect((await order(stack(), buyer.token, item.id)).status).to.equal(202);
-    await page.setViewportSize({ width: 375, height: 812 });
-    await signIn(page, stack(), operator);
-    await waitForText(page, `${itemRow(item.id)} .remaining`, /^3$/);
-    const seen = await overflowing(page);
+    await ui.page.setViewportSize({ width: 375, height: 812 });
+    await signIn(ui.page, stack(), ui.operator);
+    await waitForText(ui.page, `${itemRow(item.id)} .remaining`, /^3$/);
+    const seen = await overflowing(ui.page);
     expect(seen.out, "elements past the right edge").to.deep.equal([]);
     expect(seen.scrollWidth).to.be.at.most(seen.width);
     if (process.env.UPDATE_SCREENSHOT) {
       await mkdir(path.dirname(PHONE_SCREENSHOT), { recursive: true });
-      await writeFile(PHONE_SCREENSHOT, await page.screenshot({ fullPage: true }));
+      await writeFile(PHONE_SCREENSHOT, await ui.page.screenshot({ fullPage: true }));
     }
-    expect(browser.problems).to.deep.equal([]);
+    expect(ui.browser.problems).to.deep.equal([]);
   });
 
   it("when a sale runs for some seconds, then the chart and counters fill and the page renders as a screenshot", async () => {
@@ -73,9 +56,9 @@ describe("dashboard: layout (browser)", function () {
     ];
     const buyers: Buyer[] = await Promise.all(Array.from({ length: 24 }, () => makeBuyer(s, { USD: 10_000_000 })));
     const broke: Buyer[] = await Promise.all(Array.from({ length: 6 }, () => makeBuyer(s, { USD: 0 })));
-    await page.setViewportSize({ width: 1440, height: 1500 }); // down to the first orders
-    await signIn(page, s, await makeUser(s, "operator", "ops@flashsale.example"));
-    const settled = async () => (await counter(page, "c-completed")) + (await counter(page, "c-rejected"));
+    await ui.page.setViewportSize({ width: 1440, height: 1500 }); // down to the first orders
+    await signIn(ui.page, s, await makeUser(s, "operator", "ops@flashsale.example"));
+    const settled = async () => (await counter(ui.page, "c-completed")) + (await counter(ui.page, "c-rejected"));
     const before = await waitFor("the first counters", async () => {
       const n = await settled();
       return Number.isFinite(n) && { n };
@@ -96,16 +79,16 @@ describe("dashboard: layout (browser)", function () {
       accepted += placed.filter((r) => r.status === 202).length;
       await waitFor(`wave ${w} settled on the page`, async () => (await settled()) >= before.n + accepted);
     }
-    await page.locator("#order-filters button[type=submit]").click();
-    await page.waitForFunction(() => document.querySelectorAll("#chart").length === 1 && !document.querySelector("#orders-body.loading"));
+    await ui.page.locator("#order-filters button[type=submit]").click();
+    await ui.page.waitForFunction(() => document.querySelectorAll("#chart").length === 1 && !document.querySelector("#orders-body.loading"));
 
-    await page.evaluate(() => window.scrollTo(0, 0));
-    const png = await page.screenshot({ fullPage: false });
+    await ui.page.evaluate(() => window.scrollTo(0, 0));
+    const png = await ui.page.screenshot({ fullPage: false });
     expect(png.subarray(1, 4).toString()).to.equal("PNG");
     if (process.env.UPDATE_SCREENSHOT) {
       await mkdir(path.dirname(SCREENSHOT), { recursive: true });
       await writeFile(SCREENSHOT, png);
     }
-    expect(browser.problems).to.deep.equal([]);
+    expect(ui.browser.problems).to.deep.equal([]);
   });
 });

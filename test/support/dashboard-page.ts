@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { expect } from "chai";
 import type { Page } from "playwright-core";
 import type { Stack } from "./stack";
+import { openBrowser, type TestBrowser } from "./browser";
+import { stack } from "./hooks";
 import { call } from "./http";
 import { waitFor } from "./wait";
 
@@ -73,3 +75,33 @@ export async function watchHighest(page: Page, id: string): Promise<void> {
 
 export const itemRow = (id: string) => `#items-body tr[data-item-id="${id}"]`;
 export const orderRow = (id: string) => `#orders-body tr[data-order-id="${id}"]`;
+
+export interface BrowserSession {
+  browser: TestBrowser;
+  operator: Credentials;
+  /** A fresh page for each test, closed after it. */
+  page: Page;
+}
+
+/**
+ * The hooks every browser suite shares, registered in the calling `describe`: one browser and
+ * one operator account for the suite, a new page per test (`onPage` may prepare it).
+ */
+export function browserSession(onPage?: (page: Page) => void): BrowserSession {
+  const ui = {} as BrowserSession;
+  before(async () => {
+    ui.browser = await openBrowser();
+    ui.operator = await makeUser(stack(), "operator");
+  });
+  beforeEach(async () => {
+    ui.page = await ui.browser.newPage();
+    onPage?.(ui.page);
+  });
+  afterEach(async () => {
+    await ui.page?.close();
+  });
+  after(async () => {
+    await ui.browser?.close();
+  });
+  return ui;
+}

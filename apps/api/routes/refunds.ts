@@ -2,7 +2,7 @@ import { Router } from "express";
 import { z } from "zod";
 import type { ApiDeps } from "../deps";
 import { authenticate, requireRole } from "../http/auth";
-import { idempotencyKey, jsonBody, requestHash } from "../http/body";
+import { idempotencyScope, jsonBody } from "../http/body";
 import { IdParam } from "../http/schemas";
 import { refund } from "../orders/refund";
 
@@ -15,9 +15,8 @@ export function refundRoutes(deps: ApiDeps): Router {
   r.post("/orders/:id/refund", authenticate(deps.verifyToken), requireRole("operator"), jsonBody, async (req, res) => {
     const { id } = IdParam.parse(req.params);
     RefundBody.parse(req.body);
-    const key = idempotencyKey(req);
     const orderId = id.toLowerCase();
-    const scope = key ? { userId: req.auth!.sub, key, requestHash: requestHash("POST", `/orders/${orderId}/refund`, {}) } : undefined;
+    const scope = idempotencyScope(req, {});
     res.json(await refund({ orderId, scope }, deps));
   });
   return r;

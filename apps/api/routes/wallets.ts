@@ -4,7 +4,7 @@ import { AppError } from "@flashsale/domain";
 import { balances, creditWallet, debitWallet, ledgerPage, runIdempotent, userExists } from "@flashsale/db";
 import type { ApiDeps } from "../deps";
 import { assertSelfOrOperator, authenticate, requireRole } from "../http/auth";
-import { idempotencyKey, jsonBody, requestHash } from "../http/body";
+import { idempotencyScope, jsonBody } from "../http/body";
 import { decodeCursor, encodeCursor, PageQuery } from "../http/paging";
 import { Amount, Currency, IdParam } from "../http/schemas";
 
@@ -37,10 +37,9 @@ export function walletRoutes(deps: ApiDeps): Router {
     r.post(`/users/:id/balance/${direction}`, auth, requireRole("operator"), jsonBody, async (req, res) => {
       const { id } = IdParam.parse(req.params);
       const body = Adjust.parse(req.body);
-      const key = idempotencyKey(req);
+      const scope = idempotencyScope(req, body); // a malformed key is shape: 400 before existence
       const userId = id.toLowerCase();
       if (!(await userExists(deps.db, userId))) throw new AppError("NOT_FOUND", "no such user");
-      const scope = key ? { userId: req.auth!.sub, key, requestHash: requestHash(req.method, req.path, body) } : undefined;
       const out = await runIdempotent(deps.db, scope, 200, async (tx) => {
         const amount =
           direction === "credit"

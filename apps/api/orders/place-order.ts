@@ -56,7 +56,8 @@ export async function placeOrder(input: PlaceOrderInput, deps: PlaceOrderDeps): 
     const voided = await deps.gate.release(orderId, "VOID", true).catch(() => "unknown" as const);
     if (voided !== "taken") throw err instanceof AppError ? err : new AppError("UNAVAILABLE", "the order queue is unavailable");
   }
-  await deps.gate.markQueued(orderId).catch(() => undefined);
+  // Only a repeat of the same Idempotency-Key ever asks whether the order was queued.
+  if (input.idempotencyKey) await deps.gate.markQueued(orderId).catch(() => undefined);
   return {
     order: { id: orderId, userId: input.userId, status: "PENDING", items: cmd.lines, total: cmd.total, currency: cmd.currency, rewardPoints: 0, createdAt: cmd.createdAt },
     replayed: false,

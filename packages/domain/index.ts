@@ -1,7 +1,6 @@
 export { AppError, ERROR_CODES, isAppError, type ErrorCode, type FieldIssue } from "./errors";
 export {
   orderTotal,
-  assertSameCurrency,
   linePoints,
   rewardPoints,
   rateToPpm,

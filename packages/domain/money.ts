@@ -18,15 +18,6 @@ export function orderTotal(lines: readonly Pick<PricedLine, "quantity" | "price"
   return Number(total);
 }
 
-/** Throws MIXED_CURRENCY unless every line is priced in one currency, which it returns. */
-export function assertSameCurrency(lines: readonly Pick<PricedLine, "currency">[]): string {
-  const first = lines[0]?.currency;
-  if (!first || lines.some((l) => l.currency !== first)) {
-    throw new AppError("MIXED_CURRENCY", "every item of one order must be priced in the same currency");
-  }
-  return first;
-}
-
 /** Reward points of one line: the share of its price, rounded down, in integer arithmetic. */
 export function linePoints(line: Pick<PricedLine, "quantity" | "price" | "rewardPpm">): number {
   const ppm = BigInt(line.rewardPpm ?? 0);

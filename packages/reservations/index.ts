@@ -3,4 +3,4 @@ export { ReservationGate, type ReserveRequest, type ReserveResult, type ItemGate
 export { keys, type Keys } from "./keys";
 export type { RefundedOrder, RefundResult } from "./refund";
 export type { OpenOrderCounts } from "./open-orders";
-export { OrderStatusFeed, announceStatus, statusChannel, type StatusChange } from "./status-feed";
+export { OrderStatusFeed, statusChannel, type StatusChange } from "./status-feed";

@@ -11,11 +11,6 @@ const STOP = Symbol("stop");
 
 export const statusChannel = (prefix: string) => `${prefix}order-status`;
 
-/** Announces a status change to every API process (fire and forget: readers re-read the order). */
-export async function announceStatus(redis: Redis, prefix: string, change: StatusChange): Promise<void> {
-  await redis.publish(statusChannel(prefix), JSON.stringify(change));
-}
-
 /**
  * One subscriber connection per API process, fanning status changes out to listeners by
  * order id, so any API process can stream any order's changes.

@@ -1,21 +1,13 @@
 import { spawnSync } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import amqp from "amqplib";
 import pg from "pg";
 import { Redis } from "ioredis";
 import { deleteTopology } from "@flashsale/queue";
+import { freePort } from "../bench/children";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 /** A database, Redis prefix, queue prefix and port of a run's own; cleanup() removes them. */
 export async function isolatedRun(kind: string) {

@@ -1,18 +1,10 @@
 import { expect } from "chai";
-import net from "node:net";
 import { isolatedQueue, makeBuyer, startStack, type Stack } from "../support/stack";
 import { makeItem } from "../support/fixtures";
 import { queueCounts } from "../support/broker";
 import { exited, killAll, spawnApp } from "../support/processes";
 import { waitFor } from "../support/wait";
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
+import { freePort } from "../../load/bench/children";
 
 describe("graceful shutdown", function () {
   this.timeout(60_000);

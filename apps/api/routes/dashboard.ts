@@ -3,12 +3,12 @@ import { fileURLToPath } from "node:url";
 import { itemPage } from "@flashsale/db";
 import type { ApiDeps } from "../deps";
 import { authenticate, requireRole } from "../http/auth";
+import { EventStream } from "../http/event-stream";
 import { SaleSnapshots, type SaleReading } from "../live/sale-snapshots";
 import { metricsSnapshot, type MetricsSnapshot } from "../metrics/metrics-snapshot";
 import { itemView } from "./items";
 
 const ASSETS = fileURLToPath(new URL("../dashboard/", import.meta.url));
-const HEARTBEAT_MS = 15_000;
 const STOP_GRACE_MS = 500;
 const ITEMS_SHOWN = 200;
 
@@ -50,34 +50,23 @@ export function dashboardRoutes(deps: ApiDeps): Router {
   const r = Router();
   const snapshots = new SaleSnapshots<MetricsSnapshot, ItemView>(() => readSale(deps));
 
-  r.get("/dashboard/events", authenticate(deps.verifyToken), requireRole("operator"), (req, res) => {
-    // `connection: close`: an ended stream closes its socket rather than idling as keep-alive.
-    res.status(200).set({ "content-type": "text/event-stream", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no", connection: "close" });
-    res.flushHeaders();
-    const send = (event: string, data: unknown) => {
-      // A client that cannot keep up skips snapshots instead of piling them up in memory.
-      if (!res.writableNeedDrain) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    };
-    res.write("retry: 2000\n\n");
-    const feed = snapshots.subscribe((s) => send("snapshot", s));
-    send("history", { points: feed.history });
-    if (feed.latest) send("snapshot", feed.latest);
-    const heartbeat = setInterval(() => res.write(": heartbeat\n\n"), HEARTBEAT_MS);
-    let closed = false;
-    const finish = (hangUp = false) => {
-      if (closed) return;
-      closed = true;
-      feed.unsubscribe();
-      unlistenStop();
-      clearInterval(heartbeat);
+  r.get("/dashboard/events", authenticate(deps.verifyToken), requireRole("operator"), (_req, res) => {
+    // Reached only past authentication and the operator check. `connection: close`: an ended
+    // stream closes its socket rather than idling as keep-alive.
+    const stream = new EventStream(res);
+    stream.open({ connection: "close" });
+    // A client that cannot keep up skips snapshots instead of piling them up in memory.
+    const feed = snapshots.subscribe((s) => stream.send("snapshot", s, { lossy: true }));
+    stream.send("history", { points: feed.history });
+    if (feed.latest) stream.send("snapshot", feed.latest, { lossy: true });
+    const unlistenStop = deps.statusFeed.onStop(() => {
       const socket = res.socket;
-      res.end();
+      stream.close();
       // When the API stops, the socket goes too, at the latest after a grace period: a client
       // that stopped reading would otherwise keep it open and hold up server.close().
-      if (hangUp && socket) setTimeout(() => socket.destroy(), STOP_GRACE_MS).unref();
-    };
-    const unlistenStop = deps.statusFeed.onStop(() => finish(true));
-    res.on("close", () => finish());
+      if (socket) setTimeout(() => socket.destroy(), STOP_GRACE_MS).unref();
+    });
+    stream.whenClosed(() => (feed.unsubscribe(), unlistenStop()));
   });
 
   r.use("/dashboard", strictCsp);

@@ -1,69 +1,80 @@
-import { Router, type Response } from "express";
-import { AppError, isTerminal, type OrderView } from "@flashsale/domain";
+import { Router } from "express";
+import { AppError, isTerminal, type OrderStatus, type OrderView } from "@flashsale/domain";
 import type { ApiDeps } from "../deps";
 import { assertSelfOrOperator, authenticate } from "../http/auth";
+import { EventStream } from "../http/event-stream";
 import { IdParam } from "../http/schemas";
 import { lookupOrder } from "../orders/order-view";
 
-const HEARTBEAT_MS = 15_000;
-
-function send(res: Response, order: OrderView) {
-  res.write(`event: status\nid: ${order.status}\ndata: ${JSON.stringify(order)}\n\n`);
-}
+/** How far along an order is: an event is sent only for a status further along than the last one. */
+const STAGE: Record<OrderStatus, number> = { PENDING: 0, PROCESSING: 1, COMPLETED: 2, REJECTED: 2, FAILED: 2, REFUNDED: 3 };
 
 /**
  * GET /orders/:id/events: Server-Sent Events of one order. The current state at once, then
  * one event per change, closing after a terminal status. Only its buyer or an operator may
- * listen. Listens before reading, so no change falls between the read and the subscription.
+ * listen: nothing is written, not even a header, before that check has passed. The feed is
+ * listened to before the first read so no change falls between the read and the
+ * subscription; a change that arrives earlier is only noted, and read again once the stream is open.
  */
 export function orderEventRoutes(deps: ApiDeps): Router {
   const r = Router();
   r.get("/orders/:id/events", authenticate(deps.verifyToken), async (req, res) => {
     const { id } = IdParam.parse(req.params);
     const orderId = id.toLowerCase();
-    let last: string | undefined;
-    let closed = false;
-    const queue: Promise<void>[] = [];
-    const changed = () => {
-      queue.push(
-        (async () => {
-          const order = await lookupOrder(orderId, deps).catch(() => null);
-          if (closed || !order || order.status === last) return;
-          last = order.status;
-          send(res, order);
-          if (isTerminal(order.status)) finish();
-        })(),
-      );
-    };
-    const unlistenChanges = deps.statusFeed.listen(orderId, changed);
-    const unlistenStop = deps.statusFeed.onStop(() => finish());
-    const unlisten = () => (unlistenChanges(), unlistenStop());
-    const heartbeat = setInterval(() => res.write(": heartbeat\n\n"), HEARTBEAT_MS);
-    const finish = () => {
-      if (closed) return;
-      closed = true;
-      unlisten();
-      clearInterval(heartbeat);
-      res.end();
-    };
-    req.on("close", finish);
+    let follow: (() => void) | undefined;
+    let changedEarly = false;
+    const unlisten = deps.statusFeed.listen(orderId, () => (follow ? follow() : (changedEarly = true)));
+    let order: OrderView | null;
     try {
-      const order = await lookupOrder(orderId, deps);
+      order = await lookupOrder(orderId, deps);
       if (!order) throw new AppError("ORDER_NOT_FOUND", "no such order");
       assertSelfOrOperator(req.auth, order.userId, "ORDER_NOT_FOUND");
-      res.status(200).set({ "content-type": "text/event-stream", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" });
-      res.flushHeaders();
-      res.write("retry: 2000\n\n");
-      last = order.status;
-      send(res, order);
-      if (isTerminal(order.status)) return finish();
-      changed(); // a change may have landed between listening and reading
     } catch (err) {
-      closed = true;
       unlisten();
-      clearInterval(heartbeat);
       throw err;
     }
+
+    const stream = new EventStream(res);
+    const unlistenStop = deps.statusFeed.onStop(() => stream.close());
+    stream.whenClosed(() => (unlisten(), unlistenStop()));
+    let last = order.status;
+    const show = (o: OrderView) => {
+      stream.send("status", o, { id: o.status });
+      if (isTerminal(o.status)) stream.close();
+    };
+    stream.open();
+    show(order);
+    if (stream.closed) return;
+    follow = readAgain(orderId, deps, stream, (o) => {
+      if (STAGE[o.status] <= STAGE[last]) return; // not newer than what the client has
+      last = o.status;
+      show(o);
+    });
+    if (changedEarly) follow();
   });
   return r;
+}
+
+/**
+ * A reader that re-reads the order on each change, one read at a time and in order (so a slow
+ * read can never deliver an older status after a newer one), coalescing changes that arrive
+ * while a read is under way into one more read.
+ */
+function readAgain(orderId: string, deps: ApiDeps, stream: EventStream, deliver: (o: OrderView) => void): () => void {
+  let reading = false;
+  let again = false;
+  const run = async () => {
+    reading = true;
+    do {
+      again = false;
+      const o = await lookupOrder(orderId, deps).catch(() => null);
+      if (stream.closed) break;
+      if (o) deliver(o);
+    } while (again && !stream.closed);
+    reading = false;
+  };
+  return () => {
+    if (reading) again = true;
+    else void run();
+  };
 }

@@ -29,6 +29,8 @@ Object.assign(process.env, {
   RATE_LIMIT_USER_PER_SEC: "0",
   RATE_LIMIT_IP_PER_SEC: "0",
   QUEUE_TYPE: "classic",
+  // One API process per spawned API unless a test asks for more (a SIGKILL then reaches the one that serves).
+  API_PROCESSES: "1",
 });
 
 async function admin(sql: string) {

@@ -17,6 +17,7 @@ import { refundRoutes } from "./routes/refunds";
 import { metricsRoutes } from "./routes/metrics";
 import { apiMetrics } from "./metrics/prometheus";
 import { dashboardRoutes } from "./routes/dashboard";
+import { LocalRefusals } from "./orders/local-refusals";
 
 /** The HTTP application: security headers, the routes of the contract, one error handler. */
 export function createApp(deps: ApiDeps): express.Express {
@@ -37,7 +38,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(itemRoutes(deps));
   // GET /orders (the list) and GET /orders/:id do not overlap: a pattern matches whole segments.
   app.use(orderHistoryRoutes(deps));
-  app.use(orderRoutes({ ...deps, onReservation: (o) => (metrics.reservation(o), deps.onReservation?.(o)) }));
+  app.use(orderRoutes({ ...deps, refusals: new LocalRefusals(), onReservation: (o) => (metrics.reservation(o), deps.onReservation?.(o)) }));
   app.use(orderEventRoutes(deps));
   app.use(refundRoutes(deps));
   app.use(metricsRoutes(deps, metrics));

@@ -46,6 +46,8 @@ export async function isolatedEnv(): Promise<BenchEnv> {
     // All load comes from one address: keep the per-address limiter's Redis call, not its refusals.
     RATE_LIMIT_IP_PER_SEC: "1000000",
     WORKER_METRICS_PORT: "0",
+    // One API process, like the one bare Express process it is compared with (API_PROCESSES=N npm run bench to override).
+    API_PROCESSES: process.env.API_PROCESSES ?? "1",
   };
   const cfg = parseConfig({ ...process.env, ...vars });
   await admin(adminUrl, `CREATE DATABASE "flashsale_bench_${id}"`);

@@ -1,4 +1,5 @@
 import "dotenv/config";
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 
 const intFrom = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
@@ -21,7 +22,8 @@ const Schema = z
     JWT_AUDIENCE: z.string().min(1).optional(),
     JWT_TTL_SECONDS: intFrom(3600, 60),
     WORKERS: intFrom(2, 0).pipe(z.number().max(64)),
-    API_PROCESSES: intFrom(1, 1).pipe(z.number().max(64)),
+    // Every core the process may use: the accept path is CPU-bound, one process per core.
+    API_PROCESSES: intFrom(availableParallelism(), 1).pipe(z.number().max(64)),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     RATE_LIMIT_USER_PER_SEC: intFrom(50),
     RATE_LIMIT_IP_PER_SEC: intFrom(5000),

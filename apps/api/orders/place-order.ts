@@ -4,6 +4,7 @@ import { gateSnapshot, type Db } from "@flashsale/db";
 import type { ReservationGate } from "@flashsale/reservations";
 import type { OrderPublisher } from "@flashsale/queue";
 import { pendingView } from "./order-view";
+import type { LocalRefusals } from "./local-refusals";
 
 export interface PlaceOrderDeps {
   db: Db;
@@ -12,6 +13,8 @@ export interface PlaceOrderDeps {
   now: () => Date;
   /** Told each answer of the gate: "reserved", "duplicate", or the refusal's code. */
   onReservation?: (outcome: string) => void;
+  /** This process's memory of items that cannot be sold (answers without Redis). */
+  refusals?: LocalRefusals;
 }
 
 export interface PlaceOrderInput {
@@ -31,11 +34,20 @@ const REPEAT_WAIT_MS = 3000;
  * voided and UNAVAILABLE thrown: nothing stays reserved for a request that was not accepted.
  */
 export async function placeOrder(input: PlaceOrderInput, deps: PlaceOrderDeps): Promise<Placed> {
+  const refused = (err: unknown): never => {
+    deps.onReservation?.(err instanceof AppError ? err.code : "INTERNAL");
+    throw err;
+  };
+  try {
+    deps.refusals?.check(input.lines, input.idempotencyKey);
+  } catch (err) {
+    refused(err);
+  }
   const orderId = randomUUID();
   const now = deps.now();
   const result = await reserveWithRehydrate(deps, { ...input, orderId, now }).catch((err) => {
-    deps.onReservation?.(err instanceof AppError ? err.code : "INTERNAL");
-    throw err;
+    deps.refusals?.heard(input.lines, err);
+    return refused(err);
   });
   deps.onReservation?.(result.kind);
   if (result.kind === "duplicate") return { order: await repeatOf(result.orderId, deps), replayed: true };

@@ -6,7 +6,7 @@ import { assertSelfOrOperator, authenticate, requireRole } from "../http/auth";
 import { idempotencyKey, jsonBody, requestHash } from "../http/body";
 import { rateLimit } from "../http/rate-limit";
 import { Id, IdParam } from "../http/schemas";
-import { placeOrder } from "../orders/place-order";
+import { placeOrder, type PlaceOrderDeps } from "../orders/place-order";
 import { lookupOrder } from "../orders/order-view";
 
 const PlaceOrder = z.object({
@@ -18,7 +18,7 @@ const PlaceOrder = z.object({
 });
 
 /** Placing orders (the hot path) and reading them back. */
-export function orderRoutes(deps: ApiDeps): Router {
+export function orderRoutes(deps: ApiDeps & Pick<PlaceOrderDeps, "refusals">): Router {
   const r = Router();
   const auth = authenticate(deps.verifyToken);
   const limited = rateLimit(deps.redis, deps.cfg.redisPrefix, deps.cfg.rateLimit, "orders");

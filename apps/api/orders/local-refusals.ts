@@ -1,0 +1,47 @@
+import { AppError } from "@flashsale/domain";
+
+/** How long a refusal the gate gave is repeated from memory: the longest a unit back in Redis can go unsold. */
+export const LOCAL_REFUSAL_MS = 100;
+
+type Remembered = { code: "SOLD_OUT" | "SALE_ENDED"; message: string; quantity: number; until: number };
+
+/**
+ * What this API process heard from the gate about items it cannot sell: sold out (for at
+ * least a quantity) or sale ended. During a spike thousands of buyers per second ask for an
+ * item that is gone; each process asks Redis again at most once per LOCAL_REFUSAL_MS per
+ * item and answers the rest from memory. The memory expires by itself rather than waiting
+ * for a "units are back" message: a lost pub/sub message could then never leave a unit unsold
+ * for longer than LOCAL_REFUSAL_MS.
+ *
+ * Only orders whose answer the gate would give the same way are answered from memory: one
+ * line, no Idempotency-Key (a repeat must replay its first answer). Such a buyer who is also
+ * at the item's limit per buyer hears SOLD_OUT where the gate would say LIMIT_EXCEEDED.
+ */
+export class LocalRefusals {
+  private readonly items = new Map<string, Remembered>();
+
+  constructor(private readonly clock: () => number = Date.now, private readonly ttlMs = LOCAL_REFUSAL_MS) {}
+
+  /** Throws the remembered refusal when the order is one the memory may answer. */
+  check(lines: readonly { itemId: string; quantity: number }[], idempotencyKey: string | undefined): void {
+    if (lines.length !== 1 || idempotencyKey) return;
+    const line = lines[0]!;
+    const r = this.items.get(line.itemId);
+    if (!r) return;
+    if (this.clock() >= r.until) {
+      this.items.delete(line.itemId);
+      return;
+    }
+    if (r.code === "SALE_ENDED" || line.quantity >= r.quantity) throw new AppError(r.code, r.message);
+  }
+
+  /** Remembers a refusal the gate gave a one-line order. */
+  heard(lines: readonly { itemId: string; quantity: number }[], err: unknown): void {
+    if (lines.length !== 1 || !(err instanceof AppError)) return;
+    if (err.code !== "SOLD_OUT" && err.code !== "SALE_ENDED") return;
+    const line = lines[0]!;
+    const prev = this.items.get(line.itemId);
+    const quantity = prev && prev.code === err.code && this.clock() < prev.until ? Math.min(prev.quantity, line.quantity) : line.quantity;
+    this.items.set(line.itemId, { code: err.code, message: err.message, quantity, until: this.clock() + this.ttlMs });
+  }
+}

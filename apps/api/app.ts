@@ -7,6 +7,7 @@ import { escapeStrayPercents } from "./http/path-escapes";
 import { healthRoutes } from "./routes/health";
 import { openapiRoutes } from "./routes/openapi";
 import { refuseOptions } from "./http/no-options";
+import { requireHost } from "./http/server-refusals";
 import { userRoutes } from "./routes/users";
 import { walletRoutes } from "./routes/wallets";
 import { itemRoutes } from "./routes/items";
@@ -28,6 +29,7 @@ export function createApp(deps: ApiDeps): express.Express {
   const metrics = apiMetrics();
   app.use(metrics.track);
   app.use(helmet());
+  app.use(requireHost);
   app.use(refuseOptions);
   app.use(escapeStrayPercents);
 
@@ -38,7 +40,10 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(itemRoutes(deps));
   // GET /orders (the list) and GET /orders/:id do not overlap: a pattern matches whole segments.
   app.use(orderHistoryRoutes(deps));
-  app.use(orderRoutes({ ...deps, refusals: new LocalRefusals(), onReservation: (o) => (metrics.reservation(o), deps.onReservation?.(o)) }));
+  const refusals = new LocalRefusals();
+  deps.gate.onUnitsBack(() => refusals.forgetAll());
+  deps.statusFeed.onUnitsBack(() => refusals.forgetAll());
+  app.use(orderRoutes({ ...deps, refusals, onReservation: (o) => (metrics.reservation(o), deps.onReservation?.(o)) }));
   app.use(orderEventRoutes(deps));
   app.use(refundRoutes(deps));
   app.use(metricsRoutes(deps, metrics));

@@ -1,4 +1,5 @@
 import { AppError, type ErrorCode, type OrderLineView, type OrderStatus } from "@flashsale/domain";
+import { EventEmitter } from "node:events";
 import type { Redis } from "ioredis";
 import { keys, type Keys } from "./keys";
 import { withScripts, type ScriptedRedis } from "./scripts";
@@ -65,6 +66,7 @@ const MESSAGES: Record<string, string> = {
 };
 
 const NO_KEY = "-";
+const UNITS_BACK = "units-back";
 
 /**
  * The reservation gate in Redis: fast, atomic and disposable. PostgreSQL stays the truth;
@@ -73,6 +75,7 @@ const NO_KEY = "-";
 export class ReservationGate {
   readonly redis: ScriptedRedis;
   readonly keys: Keys;
+  private readonly local = new EventEmitter();
 
   constructor(redis: Redis, private readonly prefix: string, private readonly orderTtlSeconds = 7 * 86400, private readonly idempotencyTtlSeconds = 86400) {
     this.redis = withScripts(redis);
@@ -134,6 +137,7 @@ export class ReservationGate {
     ];
     const r = await this.redis.release(redisKeys.length, ...redisKeys, status, onlyIfPending ? "1" : "0");
     if (r !== -1) await closeOpenOrder(this.redis, this.keys, orderId);
+    if (r === 1) this.local.emit(UNITS_BACK);
     return r === 1 ? "released" : r === -1 ? "taken" : "noop";
   }
 
@@ -163,6 +167,15 @@ export class ReservationGate {
       .exec();
   }
 
+  /**
+   * Calls `listener` whenever this process gave units back to the gate (restock, refund, a
+   * voided order): its own memory of sold-out items is then stale at once. Other processes
+   * hear the same on the status channel (OrderStatusFeed.onUnitsBack).
+   */
+  onUnitsBack(listener: () => void): void {
+    this.local.on(UNITS_BACK, listener);
+  }
+
   /** The gate's epoch, or null while it awaits a rebuild; read it before a refund commits. */
   async epoch(): Promise<string | null> {
     return this.redis.get(this.keys.epoch);
@@ -170,7 +183,9 @@ export class ReservationGate {
 
   /** Gives a refunded order's units and allowance back once, unless the gate was rebuilt since `epoch`. */
   async refund(order: RefundedOrder, epoch: string): Promise<RefundResult> {
-    return refundToGate(this.redis, this.keys, order, epoch, this.orderTtlSeconds);
+    const r = await refundToGate(this.redis, this.keys, order, epoch, this.orderTtlSeconds, statusChannel(this.prefix));
+    if (r === "returned") this.local.emit(UNITS_BACK);
+    return r;
   }
 
   /** How many orders are PENDING and PROCESSING right now (they live only in Redis). */
@@ -203,7 +218,9 @@ export class ReservationGate {
   /** Adds units to stock and remaining atomically; the new remaining, or null when the gate does not know the item. */
   async restock(itemId: string, quantity: number): Promise<number | null> {
     const k = this.keys;
-    const left = await this.redis.restock(k.epoch, k.itemMeta(itemId), k.itemRemaining(itemId), quantity);
+    const announce = JSON.stringify({ orderId: "", status: "RESTOCKED", itemIds: [itemId] });
+    const left = await this.redis.restock(k.epoch, k.itemMeta(itemId), k.itemRemaining(itemId), quantity, statusChannel(this.prefix), announce);
+    if (left >= 0) this.local.emit(UNITS_BACK);
     return left >= 0 ? left : null;
   }
 

@@ -8,6 +8,9 @@ export interface StatusChange {
 
 /** The Redis channel on which workers announce order status changes. */
 const STOP = Symbol("stop");
+const UNITS_BACK = Symbol("units-back");
+/** Announcements after which units are back in the gate: a released order (its final status is announced after the release), a refund, a restock. */
+const GIVES_UNITS_BACK = new Set(["REJECTED", "FAILED", "REFUNDED", "RESTOCKED"]);
 
 export const statusChannel = (prefix: string) => `${prefix}order-status`;
 
@@ -26,7 +29,8 @@ export class OrderStatusFeed {
     this.sub.on("message", (_channel: string, raw: string) => {
       try {
         const change = JSON.parse(raw) as StatusChange;
-        this.events.emit(change.orderId, change);
+        if (change.orderId) this.events.emit(change.orderId, change);
+        if (GIVES_UNITS_BACK.has(change.status)) this.events.emit(UNITS_BACK);
       } catch {
         /* not ours */
       }
@@ -41,6 +45,12 @@ export class OrderStatusFeed {
   listen(orderId: string, listener: (c: StatusChange) => void): () => void {
     this.events.on(orderId, listener);
     return () => this.events.off(orderId, listener);
+  }
+
+  /** Calls `listener` whenever some process announced units back in the gate (see GIVES_UNITS_BACK). */
+  onUnitsBack(listener: () => void): () => void {
+    this.events.on(UNITS_BACK, listener);
+    return () => this.events.off(UNITS_BACK, listener);
   }
 
   /** Calls `listener` once when the feed stops (streams end so the server can close). */

@@ -45,3 +45,14 @@ describe("LocalRefusals (an API process's memory of unsellable items)", () => {
     expect(refusedWith(() => m.check(line("d"), undefined))).to.equal(null);
   });
 });
+
+describe("LocalRefusals.forgetAll", () => {
+  it("when units came back somewhere, then every remembered refusal is forgotten at once", () => {
+    const m = new LocalRefusals(() => 0);
+    m.heard(line("a"), new AppError("SOLD_OUT", "x"));
+    m.heard(line("b"), new AppError("SALE_ENDED", "x"));
+    m.forgetAll();
+    expect(refusedWith(() => m.check(line("a"), undefined))).to.equal(null);
+    expect(refusedWith(() => m.check(line("b"), undefined))).to.equal(null);
+  });
+});

@@ -9,9 +9,10 @@ type Remembered = { code: "SOLD_OUT" | "SALE_ENDED"; message: string; quantity: 
  * What this API process heard from the gate about items it cannot sell: sold out (for at
  * least a quantity) or sale ended. During a spike thousands of buyers per second ask for an
  * item that is gone; each process asks Redis again at most once per LOCAL_REFUSAL_MS per
- * item and answers the rest from memory. The memory expires by itself rather than waiting
- * for a "units are back" message: a lost pub/sub message could then never leave a unit unsold
- * for longer than LOCAL_REFUSAL_MS.
+ * item and answers the rest from memory. The memory is forgotten when units come back (this
+ * process's own restocks, refunds and voids at once; the other processes' and the workers'
+ * releases through the status channel), and expires by itself after LOCAL_REFUSAL_MS, so even
+ * a lost pub/sub message never leaves a unit unsold for longer than that.
  *
  * Only orders whose answer the gate would give the same way are answered from memory: one
  * line, no Idempotency-Key (a repeat must replay its first answer). Such a buyer who is also
@@ -33,6 +34,11 @@ export class LocalRefusals {
       return;
     }
     if (r.code === "SALE_ENDED" || line.quantity >= r.quantity) throw new AppError(r.code, r.message);
+  }
+
+  /** Forgets every refusal: units came back somewhere (which items is not worth knowing; the next ask per item refills it). */
+  forgetAll(): void {
+    this.items.clear();
   }
 
   /** Remembers a refusal the gate gave a one-line order. */

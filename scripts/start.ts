@@ -3,11 +3,10 @@
 // would; SIGTERM or Ctrl-C stops all of them gracefully (each drains) and exits 0.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { config } from "@flashsale/config";
+import { config, packageRoot } from "@flashsale/config";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const root = packageRoot(import.meta.url);
 const cfg = config();
 const say = (msg: string) => process.stdout.write(`[flashsale] ${msg}\n`);
 
@@ -50,7 +49,7 @@ const slots: Slot[] = [];
 
 function run(slot: Slot) {
   slot.startedAt = Date.now();
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, `apps/${slot.app}/main.ts`)], {
+  const child = spawn(process.execPath, [path.join(root, `apps/${slot.app}/dist/main.js`)], {
     cwd: root,
     env: { ...process.env, ...slot.env },
     stdio: "inherit",

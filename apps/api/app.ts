@@ -1,24 +1,24 @@
 import express from "express";
 import helmet from "helmet";
 import { AppError } from "@flashsale/domain";
-import type { ApiDeps } from "./deps";
-import { problemHandler } from "./http/problem";
-import { escapeStrayPercents } from "./http/path-escapes";
-import { healthRoutes } from "./routes/health";
-import { openapiRoutes } from "./routes/openapi";
-import { refuseOptions } from "./http/no-options";
-import { requireHost } from "./http/server-refusals";
-import { userRoutes } from "./routes/users";
-import { walletRoutes } from "./routes/wallets";
-import { itemRoutes } from "./routes/items";
-import { orderRoutes } from "./routes/orders";
-import { orderEventRoutes } from "./routes/order-events";
-import { orderHistoryRoutes } from "./routes/order-history";
-import { refundRoutes } from "./routes/refunds";
-import { metricsRoutes } from "./routes/metrics";
-import { apiMetrics } from "./metrics/prometheus";
-import { dashboardRoutes } from "./routes/dashboard";
-import { LocalRefusals } from "./orders/local-refusals";
+import type { ApiDeps } from "./deps.ts";
+import { problemHandler } from "./http/problem.ts";
+import { escapeStrayPercents } from "./http/path-escapes.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { openapiRoutes } from "./routes/openapi.ts";
+import { refuseOptions } from "./http/no-options.ts";
+import { requireHost } from "./http/server-refusals.ts";
+import { userRoutes } from "./routes/users.ts";
+import { walletRoutes } from "./routes/wallets.ts";
+import { itemRoutes } from "./routes/items.ts";
+import { orderRoutes } from "./routes/orders.ts";
+import { orderEventRoutes } from "./routes/order-events.ts";
+import { orderHistoryRoutes } from "./routes/order-history.ts";
+import { refundRoutes } from "./routes/refunds.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
+import { apiMetrics } from "./metrics/prometheus.ts";
+import { dashboardRoutes } from "./routes/dashboard.ts";
+import { LocalRefusals } from "./orders/local-refusals.ts";
 
 /** The HTTP application: security headers, the routes of the contract, one error handler. */
 export function createApp(deps: ApiDeps): express.Express {

@@ -4,7 +4,7 @@ import type { Config } from "@flashsale/config";
 import type { Db } from "@flashsale/db";
 import type { OrderStatusFeed, ReservationGate } from "@flashsale/reservations";
 import type { OrderPublisher } from "@flashsale/queue";
-import type { Auth } from "./http/auth";
+import type { Auth } from "./http/auth.ts";
 
 /** Everything a route may use, built once in start.ts (tests build their own). */
 export interface ApiDeps {

@@ -1,4 +1,4 @@
-export { start, type RunningApi } from "./start";
-export { createApp } from "./app";
-export { issueToken } from "./http/auth";
-export type { ApiDeps } from "./deps";
+export { start, type RunningApi } from "./start.ts";
+export { createApp } from "./app.ts";
+export { issueToken } from "./http/auth.ts";
+export type { ApiDeps } from "./deps.ts";

@@ -1,8 +1,8 @@
 import cluster from "node:cluster";
 import { config } from "@flashsale/config";
 import { pino } from "pino";
-import { runPrimary } from "./cluster";
-import { start } from "./start";
+import { runPrimary } from "./cluster.ts";
+import { start } from "./start.ts";
 
 const cfg = config();
 const log = pino({ level: cfg.logLevel, name: "api" });

@@ -6,9 +6,9 @@ import type { Config } from "@flashsale/config";
 import { createDb, gateSnapshot } from "@flashsale/db";
 import { OrderStatusFeed, ReservationGate } from "@flashsale/reservations";
 import { OrderPublisher } from "@flashsale/queue";
-import { createApp } from "./app";
-import type { ApiDeps } from "./deps";
-import { tokenVerifier } from "./http/auth";
+import { createApp } from "./app.ts";
+import type { ApiDeps } from "./deps.ts";
+import { tokenVerifier } from "./http/auth.ts";
 
 export interface RunningApi {
   server: Server;

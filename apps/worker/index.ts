@@ -1,1 +1,1 @@
-export { start, type RunningWorker } from "./start";
+export { start, type RunningWorker } from "./start.ts";

@@ -1,6 +1,6 @@
 import { config } from "@flashsale/config";
 import { pino } from "pino";
-import { start } from "./start";
+import { start } from "./start.ts";
 
 const cfg = config();
 const log = pino({ level: cfg.logLevel, name: "worker" });

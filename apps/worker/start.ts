@@ -4,8 +4,8 @@ import type { Config } from "@flashsale/config";
 import { createDb } from "@flashsale/db";
 import { ReservationGate } from "@flashsale/reservations";
 import { SettleConsumer } from "@flashsale/queue";
-import { settleHandlers } from "./settle-handlers";
-import { serveMetrics, workerMetrics } from "./metrics-server";
+import { settleHandlers } from "./settle-handlers.ts";
+import { serveMetrics, workerMetrics } from "./metrics-server.ts";
 
 export interface RunningWorker {
   consumer: SettleConsumer;

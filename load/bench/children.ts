@@ -22,9 +22,15 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** Runs a TypeScript entry file (through tsx, like `npm run api`) as a child process; its stdout (logs) goes to a file or nowhere. */
+/** An app's entry (apps/<name>/main.ts) runs compiled, as `npm run api` runs it; any other file from source through tsx. */
+function entryArgs(file: string): string[] {
+  const app = /^apps\/([a-z-]+)\/main\.ts$/.exec(file);
+  return app ? [path.join(root, `apps/${app[1]}/dist/main.js`)] : ["--import", "tsx", path.join(root, file)];
+}
+
+/** Runs an entry file as a child process (see entryArgs); its stdout (logs) goes to a file or nowhere. */
 export function spawnTs(file: string, env: Record<string, string>, opts: { nodeFlags?: string[]; stdoutFile?: string } = {}): Child {
-  const proc = spawn(process.execPath, [...(opts.nodeFlags ?? []), "--import", "tsx", path.join(root, file)], {
+  const proc = spawn(process.execPath, [...(opts.nodeFlags ?? []), ...entryArgs(file)], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ["ignore", opts.stdoutFile ? openSync(opts.stdoutFile, "a") : "ignore", "inherit"],

@@ -16,7 +16,7 @@ export class SupervisedStack {
   constructor(private readonly env: Record<string, string>) {}
 
   start(): void {
-    this.proc = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/start.ts")], {
+    this.proc = spawn(process.execPath, [path.join(root, "scripts/dist/start.js")], {
       cwd: root,
       env: { ...process.env, ...this.env },
       stdio: ["ignore", "pipe", "inherit"],

@@ -1,6 +1,6 @@
-import { loadConfig } from "./load-config";
+import { loadConfig } from "./load-config.ts";
 
-export { loadConfig, parseConfig, type Config } from "./load-config";
+export { loadConfig, parseConfig, type Config } from "./load-config.ts";
 
 let cached: ReturnType<typeof loadConfig> | undefined;
 
@@ -9,3 +9,4 @@ export function config() {
   cached ??= loadConfig();
   return cached;
 }
+export { packageRoot } from "./package-root.ts";

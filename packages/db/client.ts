@@ -1,5 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "./generated/client";
+import { PrismaClient } from "./generated/client.ts";
 
 export type Db = InstanceType<typeof PrismaClient>;
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];

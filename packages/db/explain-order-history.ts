@@ -1,6 +1,6 @@
-import type { Db } from "./client";
-import { Prisma } from "./generated/client";
-import { orderHistorySql, type OrderFilter, type OrderPosition } from "./order-history";
+import type { Db } from "./client.ts";
+import { Prisma } from "./generated/client.ts";
+import { orderHistorySql, type OrderFilter, type OrderPosition } from "./order-history.ts";
 
 export interface ExplainOptions {
   /** Run the query too and report actual rows, time and buffers (EXPLAIN ANALYZE). */

@@ -1,5 +1,5 @@
 import { AppError } from "@flashsale/domain";
-import type { Db, Tx } from "./client";
+import type { Db, Tx } from "./client.ts";
 
 export interface IdempotencyScope {
   userId: string;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { AppError, ppmToRate } from "@flashsale/domain";
-import type { Db, Tx } from "./client";
+import type { Db, Tx } from "./client.ts";
 
 export interface ItemRecord {
   id: string;

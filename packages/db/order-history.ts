@@ -1,7 +1,7 @@
 import type { OrderStatus, OrderView } from "@flashsale/domain";
-import type { Db } from "./client";
-import { Prisma } from "./generated/client";
-import { orderView } from "./orders";
+import type { Db } from "./client.ts";
+import { Prisma } from "./generated/client.ts";
+import { orderView } from "./orders.ts";
 
 /** What GET /orders may filter on; `from` is inclusive, `to` exclusive (both on createdAt). */
 export interface OrderFilter {

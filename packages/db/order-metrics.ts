@@ -1,4 +1,4 @@
-import type { Db, Tx } from "./client";
+import type { Db, Tx } from "./client.ts";
 
 /** The statuses an order in PostgreSQL can have once committed (the worker inserts it settled). */
 export const SETTLED_STATUSES = ["COMPLETED", "REJECTED", "FAILED", "REFUNDED"] as const;

@@ -1,5 +1,5 @@
 import type { OrderStatus, OrderView } from "@flashsale/domain";
-import type { Db, Tx } from "./client";
+import type { Db, Tx } from "./client.ts";
 
 type OrderRow = {
   id: string;

@@ -1,7 +1,7 @@
 import { AppError, POINTS_CURRENCY, type OrderView } from "@flashsale/domain";
-import type { Tx } from "./client";
-import { findOrder } from "./orders";
-import { creditWallet, debitWallet } from "./wallets";
+import type { Tx } from "./client.ts";
+import { findOrder } from "./orders.ts";
+import { creditWallet, debitWallet } from "./wallets.ts";
 
 /**
  * Refunds a COMPLETED order in the caller's transaction, all or nothing: status REFUNDED,

@@ -1,6 +1,6 @@
 import { AppError, POINTS_CURRENCY, isAppError, linePoints, type OrderStatus, type RejectionReason, type SettleCommand } from "@flashsale/domain";
-import type { Db, Tx } from "./client";
-import { debitWallet, creditWallet } from "./wallets";
+import type { Db, Tx } from "./client.ts";
+import { debitWallet, creditWallet } from "./wallets.ts";
 
 export type SettleOutcome =
   | { status: "COMPLETED"; rewardPoints: number; fresh: true }

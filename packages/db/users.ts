@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Db, Tx } from "./client";
-import { translateDbError } from "./prisma-errors";
+import type { Db, Tx } from "./client.ts";
+import { translateDbError } from "./prisma-errors.ts";
 
 export interface UserView {
   id: string;

@@ -1,4 +1,4 @@
-export { AppError, ERROR_CODES, isAppError, type ErrorCode, type FieldIssue } from "./errors";
+export { AppError, ERROR_CODES, isAppError, type ErrorCode, type FieldIssue } from "./errors.ts";
 export {
   orderTotal,
   linePoints,
@@ -8,7 +8,7 @@ export {
   POINTS_CURRENCY,
   PPM,
   type PricedLine,
-} from "./money";
+} from "./money.ts";
 export {
   ORDER_STATUSES,
   TERMINAL_STATUSES,
@@ -18,5 +18,5 @@ export {
   type OrderStatus,
   type RejectionReason,
   type ItemState,
-} from "./status";
-export type { OrderView, OrderLineView, SettleCommand } from "./order";
+} from "./status.ts";
+export type { OrderView, OrderLineView, SettleCommand } from "./order.ts";

@@ -1,4 +1,4 @@
-import { AppError } from "./errors";
+import { AppError } from "./errors.ts";
 
 export interface PricedLine {
   itemId: string;

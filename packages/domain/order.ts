@@ -1,4 +1,4 @@
-import type { OrderStatus } from "./status";
+import type { OrderStatus } from "./status.ts";
 
 export interface OrderLineView {
   itemId: string;

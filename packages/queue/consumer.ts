@@ -1,7 +1,7 @@
 import type { ConfirmChannel, ConsumeMessage } from "amqplib";
 import type { SettleCommand } from "@flashsale/domain";
-import { BrokerConnection, type Logger } from "./connection";
-import { declareTopology, names, type Names, type QueueOptions } from "./topology";
+import { BrokerConnection, type Logger } from "./connection.ts";
+import { declareTopology, names, type Names, type QueueOptions } from "./topology.ts";
 
 export interface SettleHandlers {
   /** Settles one order; resolving means committed (the message is acked after it). */

@@ -1,4 +1,4 @@
-export { OrderPublisher } from "./publisher";
-export { SettleConsumer, type SettleHandlers } from "./consumer";
-export { BrokerConnection, type Logger } from "./connection";
-export { declareTopology, deleteTopology, names as queueNames, type QueueOptions } from "./topology";
+export { OrderPublisher } from "./publisher.ts";
+export { SettleConsumer, type SettleHandlers } from "./consumer.ts";
+export { BrokerConnection, type Logger } from "./connection.ts";
+export { declareTopology, deleteTopology, names as queueNames, type QueueOptions } from "./topology.ts";

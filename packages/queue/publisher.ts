@@ -1,6 +1,6 @@
 import { AppError, type SettleCommand } from "@flashsale/domain";
-import { BrokerConnection, type Logger } from "./connection";
-import { declareTopology, names, type Names, type QueueOptions } from "./topology";
+import { BrokerConnection, type Logger } from "./connection.ts";
+import { declareTopology, names, type Names, type QueueOptions } from "./topology.ts";
 
 /** Publishes settle commands as persistent messages and resolves only on the broker's confirm. */
 export class OrderPublisher {

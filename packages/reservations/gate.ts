@@ -1,12 +1,12 @@
 import { AppError, type ErrorCode, type OrderLineView, type OrderStatus } from "@flashsale/domain";
 import { EventEmitter } from "node:events";
 import type { Redis } from "ioredis";
-import { keys, type Keys } from "./keys";
-import { withScripts, type ScriptedRedis } from "./scripts";
-import { itemFields, rebuildGate, type GateSnapshot } from "./rehydrate";
-import { statusChannel } from "./status-feed";
-import { closeOpenOrder, openOrderCounts, type OpenOrderCounts } from "./open-orders";
-import { refundToGate, type RefundedOrder, type RefundResult } from "./refund";
+import { keys, type Keys } from "./keys.ts";
+import { withScripts, type ScriptedRedis } from "./scripts.ts";
+import { itemFields, rebuildGate, type GateSnapshot } from "./rehydrate.ts";
+import { statusChannel } from "./status-feed.ts";
+import { closeOpenOrder, openOrderCounts, type OpenOrderCounts } from "./open-orders.ts";
+import { refundToGate, type RefundedOrder, type RefundResult } from "./refund.ts";
 
 export interface ReserveRequest {
   orderId: string;

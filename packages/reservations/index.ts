@@ -1,6 +1,6 @@
-export { type GateSnapshot } from "./rehydrate";
-export { ReservationGate, type ReserveRequest, type ReserveResult, type ItemGateState, type PendingOrder, type ReleaseStatus } from "./gate";
-export { keys, type Keys } from "./keys";
-export type { RefundedOrder, RefundResult } from "./refund";
-export type { OpenOrderCounts } from "./open-orders";
-export { OrderStatusFeed, statusChannel, type StatusChange } from "./status-feed";
+export { type GateSnapshot } from "./rehydrate.ts";
+export { ReservationGate, type ReserveRequest, type ReserveResult, type ItemGateState, type PendingOrder, type ReleaseStatus } from "./gate.ts";
+export { keys, type Keys } from "./keys.ts";
+export type { RefundedOrder, RefundResult } from "./refund.ts";
+export type { OpenOrderCounts } from "./open-orders.ts";
+export { OrderStatusFeed, statusChannel, type StatusChange } from "./status-feed.ts";

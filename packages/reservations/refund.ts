@@ -1,5 +1,5 @@
-import type { Keys } from "./keys";
-import type { ScriptedRedis } from "./scripts";
+import type { Keys } from "./keys.ts";
+import type { ScriptedRedis } from "./scripts.ts";
 
 export interface RefundedOrder {
   id: string;

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { AppError } from "@flashsale/domain";
-import type { Keys } from "./keys";
-import type { ScriptedRedis } from "./scripts";
-import type { ItemGateState } from "./gate";
+import type { Keys } from "./keys.ts";
+import type { ScriptedRedis } from "./scripts.ts";
+import type { ItemGateState } from "./gate.ts";
 
 export interface GateSnapshot {
   items: ItemGateState[];

@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import path from "node:path";
+import { packageRoot } from "@flashsale/config";
 import type { Redis } from "ioredis";
 
 const SCRIPTS = {
@@ -26,7 +28,7 @@ export interface ScriptedRedis extends Redis {
 export function withScripts(redis: Redis): ScriptedRedis {
   for (const [name, s] of Object.entries(SCRIPTS)) {
     if ((redis as unknown as Record<string, unknown>)[name]) continue;
-    const lua = readFileSync(new URL(`./scripts/${s.file}`, import.meta.url), "utf8");
+    const lua = readFileSync(path.join(packageRoot(import.meta.url), "scripts", s.file), "utf8");
     redis.defineCommand(name, s.keys === undefined ? { lua } : { lua, numberOfKeys: s.keys });
   }
   return redis as ScriptedRedis;

@@ -5,9 +5,9 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const children = new Set<ChildProcess>();
 
-/** Runs apps/<app>/main.ts as a real process with the run's environment plus overrides. */
+/** Runs an app as a real process, compiled as production runs it, with the run's environment plus overrides. */
 export function spawnApp(app: "api" | "worker", env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, `apps/${app}/main.ts`)], {
+  const child = spawn(process.execPath, [path.join(root, `apps/${app}/dist/main.js`)], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ["ignore", process.env.TEST_CHILD_OUTPUT ? "inherit" : "ignore", process.env.TEST_CHILD_OUTPUT ? "inherit" : "pipe"],

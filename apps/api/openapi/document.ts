@@ -1,12 +1,12 @@
 // The OpenAPI 3.1 document of every endpoint the API serves. apps/api/openapi.json is this,
 // written by `npm run openapi`; the file is what GET /openapi.json serves, and a test fails
 // when the file and this source disagree.
-import { accountPaths } from "./paths-accounts";
-import { opsPaths } from "./paths-ops";
-import { salePaths } from "./paths-sale";
-import { parameters, requestSchemas } from "./requests";
-import { sharedResponses } from "./responses";
-import { responseSchemas } from "./schemas";
+import { accountPaths } from "./paths-accounts.ts";
+import { opsPaths } from "./paths-ops.ts";
+import { salePaths } from "./paths-sale.ts";
+import { parameters, requestSchemas } from "./requests.ts";
+import { sharedResponses } from "./responses.ts";
+import { responseSchemas } from "./schemas.ts";
 
 type Obj = Record<string, unknown>;
 

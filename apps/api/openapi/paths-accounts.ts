@@ -1,5 +1,5 @@
 // Health, users, tokens and wallets.
-import { bearer, body, json, locationHeader, param, problem, publicAccess, refusals } from "./responses";
+import { bearer, body, json, locationHeader, param, problem, publicAccess, refusals } from "./responses.ts";
 
 type Obj = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 // Metrics, the dashboard and this document.
-import { bearer, json, problem, publicAccess, refusals } from "./responses";
+import { bearer, json, problem, publicAccess, refusals } from "./responses.ts";
 
 type Obj = Record<string, unknown>;
 const internal = { "500": { $ref: "#/components/responses/Internal" } };

@@ -1,5 +1,5 @@
 // Items and orders.
-import { bearer, body, json, locationHeader, param, problem, publicAccess, refusals } from "./responses";
+import { bearer, body, json, locationHeader, param, problem, publicAccess, refusals } from "./responses.ts";
 
 type Obj = Record<string, unknown>;
 const orderNotFound = problem("No such order, or another buyer's (the same answer)", ["ORDER_NOT_FOUND"]);

@@ -1,8 +1,8 @@
 // Building blocks for operations: problem responses whose `status` and `code` are pinned to
 // what the operation can answer (codes mapped to statuses by http/problem.ts's STATUS_OF).
 import type { ErrorCode } from "@flashsale/domain";
-import { STATUS_OF } from "../http/problem";
-import { ref } from "./schemas";
+import { STATUS_OF } from "../http/problem.ts";
+import { ref } from "./schemas.ts";
 
 type Obj = Record<string, unknown>;
 

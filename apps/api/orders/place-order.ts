@@ -3,8 +3,8 @@ import { AppError, orderTotal, type OrderView, type SettleCommand } from "@flash
 import { gateSnapshot, type Db } from "@flashsale/db";
 import type { ReservationGate } from "@flashsale/reservations";
 import type { OrderPublisher } from "@flashsale/queue";
-import { pendingView } from "./order-view";
-import type { LocalRefusals } from "./local-refusals";
+import { pendingView } from "./order-view.ts";
+import type { LocalRefusals } from "./local-refusals.ts";
 
 export interface PlaceOrderDeps {
   db: Db;

@@ -1,14 +1,15 @@
 import express, { Router, type RequestHandler } from "express";
-import { fileURLToPath } from "node:url";
+import path from "node:path";
+import { packageRoot } from "@flashsale/config";
 import { itemPage } from "@flashsale/db";
-import type { ApiDeps } from "../deps";
-import { authenticate, requireRole } from "../http/auth";
-import { EventStream } from "../http/event-stream";
-import { SaleSnapshots, type SaleReading } from "../live/sale-snapshots";
-import { metricsSnapshot, type MetricsSnapshot } from "../metrics/metrics-snapshot";
-import { itemView } from "./items";
+import type { ApiDeps } from "../deps.ts";
+import { authenticate, requireRole } from "../http/auth.ts";
+import { EventStream } from "../http/event-stream.ts";
+import { SaleSnapshots, type SaleReading } from "../live/sale-snapshots.ts";
+import { metricsSnapshot, type MetricsSnapshot } from "../metrics/metrics-snapshot.ts";
+import { itemView } from "./items.ts";
 
-const ASSETS = fileURLToPath(new URL("../dashboard/", import.meta.url));
+const ASSETS = path.join(packageRoot(import.meta.url), "dashboard");
 const STOP_GRACE_MS = 500;
 const ITEMS_SHOWN = 200;
 

@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { AppError } from "@flashsale/domain";
-import type { ApiDeps } from "../deps";
-import { sendProblem } from "../http/problem";
+import type { ApiDeps } from "../deps.ts";
+import { sendProblem } from "../http/problem.ts";
 
 const within = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), ms))]);

@@ -2,11 +2,11 @@ import { Router } from "express";
 import { z } from "zod";
 import { AppError, itemState, rateToPpm } from "@flashsale/domain";
 import { createItem, findItem, itemPage, restockItem, runIdempotent, type ItemRecord } from "@flashsale/db";
-import type { ApiDeps } from "../deps";
-import { authenticate, requireRole } from "../http/auth";
-import { idempotencyScope, jsonBody } from "../http/body";
-import { decodeCursor, encodeCursor, PageQuery } from "../http/paging";
-import { Currency, IdParam, Instant, Text } from "../http/schemas";
+import type { ApiDeps } from "../deps.ts";
+import { authenticate, requireRole } from "../http/auth.ts";
+import { idempotencyScope, jsonBody } from "../http/body.ts";
+import { decodeCursor, encodeCursor, PageQuery } from "../http/paging.ts";
+import { Currency, IdParam, Instant, Text } from "../http/schemas.ts";
 
 const NewItem = z.object({
   name: Text.trim().min(1).max(200),

@@ -1,8 +1,8 @@
 import { Router } from "express";
-import type { ApiDeps } from "../deps";
-import { authenticate, requireRole } from "../http/auth";
-import { metricsSnapshot } from "../metrics/metrics-snapshot";
-import type { ApiMetrics } from "../metrics/prometheus";
+import type { ApiDeps } from "../deps.ts";
+import { authenticate, requireRole } from "../http/auth.ts";
+import { metricsSnapshot } from "../metrics/metrics-snapshot.ts";
+import type { ApiMetrics } from "../metrics/prometheus.ts";
 
 /** GET /metrics (the contract's JSON) and GET /metrics/prometheus (text exposition); operators only. */
 export function metricsRoutes(deps: ApiDeps, metrics: ApiMetrics): Router {

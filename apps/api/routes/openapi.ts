@@ -1,7 +1,9 @@
 import { Router } from "express";
 import { readFileSync } from "node:fs";
+import path from "node:path";
+import { packageRoot } from "@flashsale/config";
 
-const DOCUMENT = new URL("../openapi.json", import.meta.url);
+const DOCUMENT = path.join(packageRoot(import.meta.url), "openapi.json");
 
 /** GET /openapi.json (public): the OpenAPI 3.1 document kept in the repository, read once. */
 export function openapiRoutes(): Router {

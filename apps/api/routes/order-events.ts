@@ -1,10 +1,10 @@
 import { Router } from "express";
 import { AppError, isTerminal, type OrderStatus, type OrderView } from "@flashsale/domain";
-import type { ApiDeps } from "../deps";
-import { assertSelfOrOperator, authenticate } from "../http/auth";
-import { EventStream } from "../http/event-stream";
-import { IdParam } from "../http/schemas";
-import { lookupOrder } from "../orders/order-view";
+import type { ApiDeps } from "../deps.ts";
+import { assertSelfOrOperator, authenticate } from "../http/auth.ts";
+import { EventStream } from "../http/event-stream.ts";
+import { IdParam } from "../http/schemas.ts";
+import { lookupOrder } from "../orders/order-view.ts";
 
 /** How far along an order is: an event is sent only for a status further along than the last one. */
 const STAGE: Record<OrderStatus, number> = { PENDING: 0, PROCESSING: 1, COMPLETED: 2, REJECTED: 2, FAILED: 2, REFUNDED: 3 };

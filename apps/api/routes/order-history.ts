@@ -2,10 +2,10 @@ import { Router } from "express";
 import { z } from "zod";
 import { ORDER_STATUSES } from "@flashsale/domain";
 import { orderHistory } from "@flashsale/db";
-import type { ApiDeps } from "../deps";
-import { authenticate } from "../http/auth";
-import { decodeCursor, encodeCursor, PageQuery } from "../http/paging";
-import { Id } from "../http/schemas";
+import type { ApiDeps } from "../deps.ts";
+import { authenticate } from "../http/auth.ts";
+import { decodeCursor, encodeCursor, PageQuery } from "../http/paging.ts";
+import { Id } from "../http/schemas.ts";
 
 const Instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 

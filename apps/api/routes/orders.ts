@@ -1,13 +1,13 @@
 import { Router } from "express";
 import { z } from "zod";
 import { AppError } from "@flashsale/domain";
-import type { ApiDeps } from "../deps";
-import { assertSelfOrOperator, authenticate, requireRole } from "../http/auth";
-import { idempotencyKey, jsonBody, requestHash } from "../http/body";
-import { rateLimit } from "../http/rate-limit";
-import { Id, IdParam } from "../http/schemas";
-import { placeOrder, type PlaceOrderDeps } from "../orders/place-order";
-import { lookupOrder } from "../orders/order-view";
+import type { ApiDeps } from "../deps.ts";
+import { assertSelfOrOperator, authenticate, requireRole } from "../http/auth.ts";
+import { idempotencyKey, jsonBody, requestHash } from "../http/body.ts";
+import { rateLimit } from "../http/rate-limit.ts";
+import { Id, IdParam } from "../http/schemas.ts";
+import { placeOrder, type PlaceOrderDeps } from "../orders/place-order.ts";
+import { lookupOrder } from "../orders/order-view.ts";
 
 const PlaceOrder = z.object({
   items: z

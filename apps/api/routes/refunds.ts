@@ -1,10 +1,10 @@
 import { Router } from "express";
 import { z } from "zod";
-import type { ApiDeps } from "../deps";
-import { authenticate, requireRole } from "../http/auth";
-import { idempotencyScope, jsonBody } from "../http/body";
-import { IdParam } from "../http/schemas";
-import { refund } from "../orders/refund";
+import type { ApiDeps } from "../deps.ts";
+import { authenticate, requireRole } from "../http/auth.ts";
+import { idempotencyScope, jsonBody } from "../http/body.ts";
+import { IdParam } from "../http/schemas.ts";
+import { refund } from "../orders/refund.ts";
 
 // No body, or an empty object: a refund is always of the whole order.
 const RefundBody = z.strictObject({}).optional();

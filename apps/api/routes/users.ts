@@ -3,11 +3,11 @@ import bcrypt from "bcryptjs";
 import { z } from "zod";
 import { AppError } from "@flashsale/domain";
 import { createUser, findUserForLogin, runIdempotent } from "@flashsale/db";
-import type { ApiDeps } from "../deps";
-import { authenticate, issueToken, requireRole } from "../http/auth";
-import { idempotencyScope, jsonBody } from "../http/body";
-import { loginAttemptLimit, rateLimit } from "../http/rate-limit";
-import { Text } from "../http/schemas";
+import type { ApiDeps } from "../deps.ts";
+import { authenticate, issueToken, requireRole } from "../http/auth.ts";
+import { idempotencyScope, jsonBody } from "../http/body.ts";
+import { loginAttemptLimit, rateLimit } from "../http/rate-limit.ts";
+import { Text } from "../http/schemas.ts";
 
 const NewUser = z.object({
   email: z.email().max(254),

@@ -2,11 +2,11 @@ import { Router } from "express";
 import { z } from "zod";
 import { AppError } from "@flashsale/domain";
 import { balances, creditWallet, debitWallet, ledgerPage, runIdempotent, userExists } from "@flashsale/db";
-import type { ApiDeps } from "../deps";
-import { assertSelfOrOperator, authenticate, requireRole } from "../http/auth";
-import { idempotencyScope, jsonBody } from "../http/body";
-import { decodeCursor, encodeCursor, PageQuery } from "../http/paging";
-import { Amount, Currency, IdParam } from "../http/schemas";
+import type { ApiDeps } from "../deps.ts";
+import { assertSelfOrOperator, authenticate, requireRole } from "../http/auth.ts";
+import { idempotencyScope, jsonBody } from "../http/body.ts";
+import { decodeCursor, encodeCursor, PageQuery } from "../http/paging.ts";
+import { Amount, Currency, IdParam } from "../http/schemas.ts";
 
 const Adjust = z.object({ amount: Amount, currency: Currency });
 

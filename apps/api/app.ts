@@ -7,6 +7,7 @@ import { escapeStrayPercents } from "./http/path-escapes.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { openapiRoutes } from "./routes/openapi.ts";
 import { refuseOptions } from "./http/no-options.ts";
+import { requireHost } from "./http/server-refusals.ts";
 import { userRoutes } from "./routes/users.ts";
 import { walletRoutes } from "./routes/wallets.ts";
 import { itemRoutes } from "./routes/items.ts";
@@ -28,6 +29,7 @@ export function createApp(deps: ApiDeps): express.Express {
   const metrics = apiMetrics();
   app.use(metrics.track);
   app.use(helmet());
+  app.use(requireHost);
   app.use(refuseOptions);
   app.use(escapeStrayPercents);
 

@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { Redis } from "ioredis";
 import { pino, type Logger } from "pino";
@@ -9,6 +9,7 @@ import { OrderPublisher } from "@flashsale/queue";
 import { createApp } from "./app.ts";
 import type { ApiDeps } from "./deps.ts";
 import { tokenVerifier } from "./http/auth.ts";
+import { refuseAtServer } from "./http/server-refusals.ts";
 
 export interface RunningApi {
   server: Server;
@@ -39,12 +40,12 @@ export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLeve
 
   const deps: ApiDeps = { cfg, db, redis, gate, statusFeed, publisher, log, now: () => new Date(), verifyToken: tokenVerifier(cfg.jwt) };
   const app = createApp(deps);
-  const server = await new Promise<Server>((resolve) => {
-    // A deep accept backlog: a flash sale opens thousands of connections in the same second.
-    const s = app.listen({ port: cfg.port, backlog: 4096 }, () => resolve(s));
-  });
+  // Host is checked by the app (requireHost), so that its absence is a problem document too.
+  const server = createServer({ requireHostHeader: false }, app);
+  refuseAtServer(server);
+  // A deep accept backlog: a flash sale opens thousands of connections in the same second.
+  await new Promise<void>((resolve) => server.listen({ port: cfg.port, backlog: 4096 }, resolve));
   server.keepAliveTimeout = 65_000;
-  server.on("clientError", answerClientError);
   // Connections that never sent a request (a client's spare, opened ahead of need) are not
   // idle to Node's closeIdleConnections and would hold server.close() until the headers timeout.
   const unused = new Set<Socket>();
@@ -77,25 +78,4 @@ export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLeve
       log.info({}, "api stopped");
     },
   };
-}
-
-/**
- * Requests Node's HTTP parser refuses before Express sees them (a bad header byte, headers
- * over 16 KB, a duplicate Content-Length) get a problem document too, never a bare status.
- */
-function answerClientError(err: NodeJS.ErrnoException, socket: import("node:stream").Duplex): void {
-  if (!socket.writable || (err.code === "ECONNRESET" && !socket.readable)) return void socket.destroy();
-  const tooLarge = err.code === "HPE_HEADER_OVERFLOW";
-  const status = tooLarge ? 431 : 400;
-  const body = JSON.stringify({
-    type: "https://flashsale.dev/problems/validation-failed",
-    title: tooLarge ? "Request Header Fields Too Large" : "Bad Request",
-    status,
-    detail: tooLarge ? "the request headers are too large" : "the request could not be parsed",
-    code: "VALIDATION_FAILED",
-  });
-  socket.end(
-    `HTTP/1.1 ${status} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
-      `Content-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
 }

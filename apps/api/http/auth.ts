@@ -51,21 +51,21 @@ export function tokenVerifier(cfg: Config["jwt"]) {
   return async function verify(token: string): Promise<Auth> {
     const known = verified.get(token);
     if (known) return known;
-    const decoded = jwt.decode(token, { complete: true });
-    if (!decoded || typeof decoded.payload === "string") throw unauthenticated("malformed token");
-    const key = await keyFor(decoded.header).catch((err) => {
+    const header = readHeader(token);
+    const key = await keyFor(header).catch((err) => {
       throw err instanceof AppError ? err : unauthenticated("signing key not found");
     });
     let claims: jwt.JwtPayload;
     try {
       claims = jwt.verify(token, key, {
-        algorithms: [decoded.header.alg as jwt.Algorithm],
+        algorithms: [header.alg as jwt.Algorithm],
         issuer: cfg.issuer,
         audience: cfg.audience,
       }) as jwt.JwtPayload;
     } catch (err) {
       throw unauthenticated(`invalid token: ${(err as Error).name === "TokenExpiredError" ? "expired" : "rejected"}`);
     }
+    if (!isClaimSet(claims)) throw unauthenticated("malformed token");
     const role = claims.role ?? "buyer";
     if (typeof claims.sub !== "string" || !UUID.test(claims.sub)) throw unauthenticated("token subject must be a user id");
     if (role !== "buyer" && role !== "operator") throw unauthenticated("unknown role");
@@ -73,6 +73,25 @@ export function tokenVerifier(cfg: Config["jwt"]) {
     verified.set(token, auth, typeof claims.exp === "number" ? claims.exp * 1000 : undefined);
     return auth;
   };
+}
+
+const isClaimSet = (v: unknown): v is jwt.JwtPayload => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * The one place a token is taken apart (its header chooses the key): anything that is not
+ * three base64url parts holding a JSON header and a JSON claim set is 401. jsonwebtoken throws
+ * a SyntaxError of its own for a `typ: JWT` token whose payload is not JSON (`not json`,
+ * `{"sub":`), which was a 500.
+ */
+function readHeader(token: string): JwtHeader {
+  let decoded: jwt.Jwt | null;
+  try {
+    decoded = jwt.decode(token, { complete: true });
+  } catch {
+    throw unauthenticated("malformed token");
+  }
+  if (!decoded || !isClaimSet(decoded.header) || !isClaimSet(decoded.payload)) throw unauthenticated("malformed token");
+  return decoded.header;
 }
 
 /**

@@ -27,7 +27,14 @@ export const jsonBody: RequestHandler = (req, res, next) => {
     const refused = new AppError("UNSUPPORTED_MEDIA_TYPE", "send the body as application/json");
     if (Number.isFinite(len)) throw refused;
     // Chunked: the size shows only once read, and an oversized body is 413 before it is 415.
-    return discardBody(req, res, (err?: unknown) => next(err ?? refused));
+    // A chunked body of no bytes is no body (a client that sent `Expect: 100-continue` and
+    // then nothing), and 415 applies only to a body.
+    return discardBody(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      const empty = !Buffer.isBuffer(req.body) || req.body.length === 0;
+      req.body = undefined;
+      next(empty ? undefined : refused);
+    });
   }
   parseJson(req, res, next);
 };
@@ -54,6 +61,8 @@ export function requestHash(method: string, path: string, body: unknown): string
 }
 
 function canonical(v: unknown): string {
+  // A parsed date has no own keys: without this every startsAt would hash alike.
+  if (v instanceof Date) return JSON.stringify(v.toISOString());
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
   if (v && typeof v === "object") {
     return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(",")}}`;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AppError } from "@flashsale/domain";
+import { parseInstant } from "./instant.ts";
 
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -14,11 +15,10 @@ export function encodeCursor(pos: { createdAt: Date; id: string } | null): strin
 export function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string } | undefined {
   if (!cursor) return undefined;
   try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [string, string];
-    const createdAt = new Date(at);
-    // Years outside 1..9999 are no cursor we issued, and the database cannot compare them (was a 500).
-    const year = createdAt.getUTCFullYear();
-    if (Number.isNaN(createdAt.getTime()) || year < 1 || year > 9999 || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new Error();
+    const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [unknown, unknown];
+    // The one date parser: a time outside the years 1..9999 is no cursor we issued, and the database cannot compare it (was a 500).
+    const createdAt = typeof at === "string" ? parseInstant(at) : undefined;
+    if (!createdAt || typeof id !== "string" || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new Error();
     return { createdAt, id };
   } catch {
     throw new AppError("VALIDATION_FAILED", "cursor: not a cursor this API issued");

@@ -34,31 +34,52 @@ const TITLES: Record<number, string> = {
   401: "Unauthorized",
   403: "Forbidden",
   404: "Not Found",
+  408: "Request Timeout",
   409: "Conflict",
   413: "Content Too Large",
   415: "Unsupported Media Type",
+  417: "Expectation Failed",
   422: "Unprocessable Content",
   429: "Too Many Requests",
+  431: "Request Header Fields Too Large",
   500: "Internal Server Error",
   503: "Service Unavailable",
 };
 
+/**
+ * The RFC 9457 document of a coded error, at the code's status or at one only the HTTP server
+ * itself answers (408, 417, 431: a request it could not take, still a coded problem).
+ */
+export function problemDocument(err: AppError, status: number = STATUS_OF[err.code], extra: Record<string, unknown> = {}) {
+  return {
+    type: `https://flashsale.dev/problems/${err.code.toLowerCase().replace(/_/g, "-")}`,
+    title: TITLES[status] ?? "Error",
+    status,
+    detail: err.message,
+    code: err.code,
+    ...(err.extra.issues ? { errors: err.extra.issues } : {}),
+    ...extra,
+  };
+}
+
 /** Writes an RFC 9457 problem document for a coded error. */
 export function sendProblem(res: Response, err: AppError, extra: Record<string, unknown> = {}): void {
-  const status = STATUS_OF[err.code];
   if (err.extra.retryAfterSeconds !== undefined) res.set("Retry-After", String(err.extra.retryAfterSeconds));
-  res
-    .status(status)
-    .type("application/problem+json")
-    .json({
-      type: `https://flashsale.dev/problems/${err.code.toLowerCase().replace(/_/g, "-")}`,
-      title: TITLES[status] ?? "Error",
-      status,
-      detail: err.message,
-      code: err.code,
-      ...(err.extra.issues ? { errors: err.extra.issues } : {}),
-      ...extra,
-    });
+  const doc = problemDocument(err, STATUS_OF[err.code], extra);
+  res.status(doc.status).type("application/problem+json").json(doc);
+}
+
+/**
+ * The same document as raw HTTP/1.1, for refusals made where there is no Express response (the
+ * parser's errors, upgrades): it closes the connection, and a HEAD gets the head only.
+ */
+export function rawProblem(err: AppError, opts: { status?: number; head?: boolean } = {}): string {
+  const doc = problemDocument(err, opts.status);
+  const body = JSON.stringify(doc);
+  const head =
+    `HTTP/1.1 ${doc.status} ${doc.title}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`;
+  return opts.head ? head : head + body;
 }
 
 /** Body-parser's own errors, by their `type`, as contract codes. */

@@ -5,11 +5,8 @@ export const Id = z.guid();
 export const IdParam = z.object({ id: Id });
 /** Text the database can hold: PostgreSQL refuses NUL and Prisma refuses unpaired UTF-16 surrogates (both were 500s). */
 export const Text = z.string().refine((s) => !/[\u0000\p{Cs}]/u.test(s), "must not contain NUL or unpaired surrogate characters");
-/** An ISO 8601 time with offset that PostgreSQL can store: years 1..9999 in UTC (year 0 and 10000 were 500s). */
-export const Instant = z.iso.datetime({ offset: true }).refine((v) => {
-  const year = new Date(v).getUTCFullYear();
-  return year >= 1 && year <= 9999;
-}, "must fall in the years 1 to 9999 (UTC)");
+/** Every date of a request, query or body, is parsed by this one schema. */
+export { Instant, parseInstant } from "./instant.ts";
 export const Currency = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD");
 /** Minor units: a whole number, never a float, small enough to add safely. */
 export const Amount = z.number().int().positive().max(1_000_000_000_000);

@@ -71,8 +71,8 @@ export function itemRoutes(deps: ApiDeps): Router {
       currency: body.currency,
       stock: body.stock,
       maxPerUser: body.maxPerUser,
-      startsAt: body.startsAt ? new Date(body.startsAt) : deps.now(),
-      endsAt: body.endsAt ? new Date(body.endsAt) : null,
+      startsAt: body.startsAt ?? deps.now(),
+      endsAt: body.endsAt ?? null,
       rewardPpm: rateToPpm(body.rewardRate),
       });
       return itemView(created, created.remaining, deps.now());

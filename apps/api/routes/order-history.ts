@@ -5,9 +5,7 @@ import { orderHistory } from "@flashsale/db";
 import type { ApiDeps } from "../deps.ts";
 import { authenticate } from "../http/auth.ts";
 import { decodeCursor, encodeCursor, PageQuery } from "../http/paging.ts";
-import { Id } from "../http/schemas.ts";
-
-const Instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+import { Id, Instant } from "../http/schemas.ts";
 
 // Strict: a misspelt filter is a 400, not a silently unfiltered list.
 const HistoryQuery = z
@@ -19,7 +17,8 @@ const HistoryQuery = z
     from: Instant.optional(),
     to: Instant.optional(),
   })
-  .refine((q) => !q.from || !q.to || q.from.getTime() <= q.to.getTime(), { path: ["from"], message: "must not be after `to`" });
+  // zod runs this even when a field failed (its value then still the raw text, or an array): compare only two Dates.
+  .refine((q) => !(q.from instanceof Date && q.to instanceof Date) || q.from.getTime() <= q.to.getTime(), { path: ["from"], message: "must not be after `to`" });
 
 /** GET /orders: settled orders, newest first, filtered and paged; a buyer sees only its own. */
 export function orderHistoryRoutes(deps: ApiDeps): Router {

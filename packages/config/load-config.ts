@@ -1,6 +1,7 @@
 import "dotenv/config";
 import { availableParallelism } from "node:os";
 import { z } from "zod";
+import { developmentSecret } from "./dev-secret.ts";
 
 const intFrom = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 const url = (protocols: string[]) =>
@@ -52,8 +53,6 @@ const Schema = z
 
 export type Config = ReturnType<typeof parseConfig>;
 
-const DEV_SECRET = "flashsale-development-secret-do-not-use";
-
 /** Parses an environment into the typed configuration, or throws one line naming the bad variable. */
 export function parseConfig(env: Record<string, string | undefined>) {
   const r = Schema.safeParse(env);
@@ -69,7 +68,7 @@ export function parseConfig(env: Record<string, string | undefined>) {
     redisUrl: c.REDIS_URL,
     rabbitmqUrl: c.RABBITMQ_URL,
     jwt: {
-      secret: c.JWT_SECRET ?? (c.NODE_ENV === "development" ? DEV_SECRET : undefined),
+      secret: c.JWT_SECRET,
       publicKey: c.JWT_PUBLIC_KEY?.replace(/\\n/g, "\n"),
       jwksUrl: c.JWKS_URL,
       issuer: c.JWT_ISSUER,
@@ -98,7 +97,10 @@ export function parseConfig(env: Record<string, string | undefined>) {
 /** Reads process.env once; on a bad variable prints one line naming it and exits 1. */
 export function loadConfig() {
   try {
-    return parseConfig(process.env);
+    const env = { ...process.env };
+    // Development without JWT_SECRET: a random secret of this checkout (`npm start` makes it).
+    if ((env.NODE_ENV ?? "development") === "development" && !env.JWT_SECRET) env.JWT_SECRET = developmentSecret();
+    return parseConfig(env);
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     process.exit(1);

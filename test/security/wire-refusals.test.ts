@@ -21,8 +21,10 @@ function exchange(port: number, bytes: string, deadlineMs = 5_000): Promise<stri
 }
 
 function lastAnswer(raw: string): { status: number; type: string; body: string } {
-  const at = raw.lastIndexOf("HTTP/1.1 ");
-  const [head, body = ""] = raw.slice(at).split("\r\n\r\n");
+  // The last status line (a detail may itself say "HTTP/1.1").
+  const at = [...raw.matchAll(/(?:^|\r\n)HTTP\/1\.1 \d{3} /g)].pop()?.index ?? 0;
+  raw = raw.slice(at).replace(/^\r\n/, "");
+  const [head, body = ""] = raw.split("\r\n\r\n");
   return { status: Number(head!.slice(9, 12)), type: /\r\ncontent-type: ([^\r\n]*)/i.exec(head!)?.[1] ?? "", body };
 }
 

@@ -1,4 +1,4 @@
-import { AppError, type ErrorCode, type OrderLineView, type OrderStatus } from "@flashsale/domain";
+import type { OrderLineView, OrderStatus } from "@flashsale/domain";
 import { EventEmitter } from "node:events";
 import type { Redis } from "ioredis";
 import { keys, type Keys } from "./keys.ts";
@@ -7,19 +7,9 @@ import { itemFields, rebuildGate, type GateSnapshot } from "./rehydrate.ts";
 import { statusChannel } from "./status-feed.ts";
 import { closeOpenOrder, openOrderCounts, type OpenOrderCounts } from "./open-orders.ts";
 import { refundToGate, type RefundedOrder, type RefundResult } from "./refund.ts";
+import { NO_KEY, reserveOrder, type ReserveRequest, type ReserveResult } from "./reserve.ts";
 
-export interface ReserveRequest {
-  orderId: string;
-  userId: string;
-  lines: { itemId: string; quantity: number }[];
-  idempotencyKey?: string;
-  requestHash?: string;
-  now: Date;
-}
-
-export type ReserveResult =
-  | { kind: "reserved"; currency: string; lines: OrderLineView[] }
-  | { kind: "duplicate"; orderId: string };
+export type { ReserveRequest, ReserveResult } from "./reserve.ts";
 
 export interface ItemGateState {
   id: string;
@@ -45,27 +35,7 @@ export interface PendingOrder {
 
 export type ReleaseStatus = "REJECTED" | "FAILED" | "VOID" | "REFUNDED";
 
-const REFUSALS = new Set<string>([
-  "ITEM_NOT_FOUND",
-  "MIXED_CURRENCY",
-  "SALE_NOT_STARTED",
-  "SALE_ENDED",
-  "LIMIT_EXCEEDED",
-  "SOLD_OUT",
-  "IDEMPOTENCY_KEY_REUSED",
-]);
 
-const MESSAGES: Record<string, string> = {
-  ITEM_NOT_FOUND: "no such item",
-  MIXED_CURRENCY: "every item of one order must be priced in the same currency",
-  SALE_NOT_STARTED: "the sale of this item has not started",
-  SALE_ENDED: "the sale of this item has ended",
-  LIMIT_EXCEEDED: "this order would take you past the item's limit per buyer",
-  SOLD_OUT: "not enough units left",
-  IDEMPOTENCY_KEY_REUSED: "this Idempotency-Key was used with a different request",
-};
-
-const NO_KEY = "-";
 const UNITS_BACK = "units-back";
 
 /**
@@ -84,37 +54,7 @@ export class ReservationGate {
 
   /** Reserves every line of the order atomically or nothing; throws a coded AppError on refusal. */
   async reserve(req: ReserveRequest): Promise<ReserveResult | "rehydrate"> {
-    const k = this.keys;
-    const redisKeys = [
-      k.epoch,
-      req.idempotencyKey ? k.idempotency(req.userId, req.idempotencyKey) : k.idempotency(req.userId, NO_KEY),
-      k.order(req.orderId),
-      ...req.lines.flatMap((l) => [k.itemMeta(l.itemId), k.itemRemaining(l.itemId), k.itemHeld(l.itemId)]),
-      k.ordersPending,
-    ];
-    const args = [
-      req.now.getTime(),
-      req.orderId,
-      req.userId,
-      req.requestHash ?? "",
-      this.idempotencyTtlSeconds,
-      this.orderTtlSeconds,
-      req.idempotencyKey ?? "",
-      ...req.lines.flatMap((l) => [l.itemId, l.quantity]),
-    ];
-    const out = await this.redis.reserve(redisKeys.length, ...redisKeys, ...args);
-    const head = String(out[0]);
-    if (head === "OK") {
-      return {
-        kind: "reserved",
-        currency: String(out[1]),
-        lines: req.lines.map((l, i) => ({ itemId: l.itemId, quantity: l.quantity, price: Number(out[i + 2]) })),
-      };
-    }
-    if (head === "DUPLICATE") return { kind: "duplicate", orderId: String(out[1]) };
-    if (head === "REHYDRATE") return "rehydrate";
-    if (REFUSALS.has(head)) throw new AppError(head as ErrorCode, MESSAGES[head]!);
-    throw new Error(`unexpected reserve answer ${head}`);
+    return reserveOrder(this.redis, this.keys, req, this.idempotencyTtlSeconds, this.orderTtlSeconds);
   }
 
   /**

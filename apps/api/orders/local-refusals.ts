@@ -23,17 +23,17 @@ export class LocalRefusals {
 
   constructor(private readonly clock: () => number = Date.now, private readonly ttlMs = LOCAL_REFUSAL_MS) {}
 
-  /** Throws the remembered refusal when the order is one the memory may answer. */
-  check(lines: readonly { itemId: string; quantity: number }[], idempotencyKey: string | undefined): void {
-    if (lines.length !== 1 || idempotencyKey) return;
+  /** The remembered refusal, when the order is one the memory may answer; undefined otherwise. */
+  known(lines: readonly { itemId: string; quantity: number }[], idempotencyKey: string | undefined): AppError | undefined {
+    if (lines.length !== 1 || idempotencyKey) return undefined;
     const line = lines[0]!;
     const r = this.items.get(line.itemId);
-    if (!r) return;
+    if (!r) return undefined;
     if (this.clock() >= r.until) {
       this.items.delete(line.itemId);
-      return;
+      return undefined;
     }
-    if (r.code === "SALE_ENDED" || line.quantity >= r.quantity) throw new AppError(r.code, r.message);
+    return r.code === "SALE_ENDED" || line.quantity >= r.quantity ? new AppError(r.code, r.message) : undefined;
   }
 
   /** Forgets every refusal: units came back somewhere (which items is not worth knowing; the next ask per item refills it). */

@@ -38,11 +38,8 @@ export async function placeOrder(input: PlaceOrderInput, deps: PlaceOrderDeps): 
     deps.onReservation?.(err instanceof AppError ? err.code : "INTERNAL");
     throw err;
   };
-  try {
-    deps.refusals?.check(input.lines, input.idempotencyKey);
-  } catch (err) {
-    refused(err);
-  }
+  const known = deps.refusals?.known(input.lines, input.idempotencyKey);
+  if (known) refused(known);
   const orderId = randomUUID();
   const now = deps.now();
   const result = await reserveWithRehydrate(deps, { ...input, orderId, now }).catch((err) => {

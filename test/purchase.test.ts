@@ -3,6 +3,7 @@ import { stack } from "./support/hooks";
 import { call } from "./support/http";
 import { makeBuyer } from "./support/stack";
 import { waitFor } from "./support/wait";
+import { findItem } from "@flashsale/db";
 
 async function newItem(body: Record<string, unknown>) {
   const s = stack();
@@ -36,7 +37,7 @@ describe("a purchase", () => {
     ]);
     const it = await call(s.url, "GET", `/items/${item.id}`);
     expect(it.body).to.include({ remaining: 2, stock: 3, state: "live" });
-    const row = await s.api.deps.db.item.findUniqueOrThrow({ where: { id: item.id } });
+    const row = (await findItem(s.api.deps.db, item.id))!;
     expect(row.remaining).to.equal(2);
   });
 

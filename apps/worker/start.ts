@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import { pino, type Logger } from "pino";
 import type { Config } from "@flashsale/config";
-import { createDb } from "@flashsale/db";
+import { createDb, createPool, pgSettleSql } from "@flashsale/db";
 import { ReservationGate } from "@flashsale/reservations";
 import { SettleConsumer } from "@flashsale/queue";
 import { settleHandlers } from "./settle-handlers.ts";
@@ -16,12 +16,15 @@ export interface RunningWorker {
 
 /** Starts one settle worker: a consumer with prefetch(1) over its own database pool and Redis connection. */
 export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLevel, name: "worker" })): Promise<RunningWorker> {
-  const db = createDb(cfg.databaseUrl, 4);
+  // One pool: the settle statement goes through it directly, Prisma's few reads over the same connections.
+  const pool = createPool(cfg.databaseUrl, 4);
+  pool.on("error", (err) => log.warn({ err: err.message }, "postgres pool error"));
+  const db = createDb(pool);
   const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, enableAutoPipelining: true });
   redis.on("error", (err) => log.warn({ err: err.message }, "redis error"));
   const gate = new ReservationGate(redis, cfg.redisPrefix, undefined, cfg.idempotencyTtlSeconds);
   const metrics = workerMetrics();
-  const handlers = settleHandlers({ db, gate, log, now: () => new Date(), faultPause: cfg.faultPause, onSettled: metrics.settled });
+  const handlers = settleHandlers({ db, sql: pgSettleSql(pool), gate, log, now: () => new Date(), faultPause: cfg.faultPause, onSettled: metrics.settled });
   const consumer = new SettleConsumer(cfg.rabbitmqUrl, cfg.queue, metrics.instrument(handlers), log);
   await consumer.start();
   const metricsServer = await serveMetrics(cfg.workerMetricsPort, metrics.registry, log);
@@ -34,6 +37,7 @@ export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLeve
       await metricsServer?.close();
       redis.disconnect();
       await db.$disconnect();
+      await pool.end();
       log.info({}, "worker stopped");
     },
   };

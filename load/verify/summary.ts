@@ -34,7 +34,7 @@ export async function saleSummary(db: Db, itemId?: string): Promise<SaleSummary>
   }
   summary.failed = summary.orders.FAILED ?? 0;
   if (itemId) {
-    const item = await rows<{ stock: number; remaining: number }>(db, `SELECT stock, remaining FROM items WHERE id = $1::uuid`, itemId);
+    const item = await rows<{ stock: number; remaining: number }>(db, `SELECT stock, item_remaining(id) AS remaining FROM items WHERE id = $1::uuid`, itemId);
     summary.stock = item[0]?.stock;
     summary.remaining = item[0]?.remaining;
   }

@@ -1,10 +1,17 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "./generated/client.ts";
 
 export type Db = InstanceType<typeof PrismaClient>;
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
-/** A Prisma client over node-postgres (no query engine binary); one per process. */
-export function createDb(connectionString: string, poolSize = 10): Db {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: poolSize }) });
+/** A node-postgres pool; the worker settles through it and gives it to its Prisma client. */
+export function createPool(connectionString: string, max = 10): pg.Pool {
+  return new pg.Pool({ connectionString, max });
+}
+
+/** A Prisma client over node-postgres (no query engine binary); one per process. On a given pool, the caller ends the pool. */
+export function createDb(connection: string | pg.Pool, poolSize = 10): Db {
+  const adapter = typeof connection === "string" ? new PrismaPg({ connectionString: connection, max: poolSize }) : new PrismaPg(connection);
+  return new PrismaClient({ adapter });
 }

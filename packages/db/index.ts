@@ -1,12 +1,12 @@
-export { createDb, type Db, type Tx } from "./client.ts";
+export { createDb, createPool, type Db, type Tx } from "./client.ts";
 export { translateDbError } from "./prisma-errors.ts";
 export { createUser, findUserForLogin, userExists, type UserView } from "./users.ts";
 export { balances, creditWallet, debitWallet, ledgerPage, type BalanceView, type LedgerView } from "./wallets.ts";
 export { runIdempotent, type IdempotencyScope, type Replayable } from "./idempotency.ts";
-export { createItem, findItem, itemPage, restockItem, gateSnapshot, type ItemRecord, type NewItem } from "./items.ts";
+export { createItem, findItem, itemRemaining, itemPage, restockItem, gateSnapshot, type ItemRecord, type NewItem } from "./items.ts";
 export { findOrder, findOrderStatus, orderView } from "./orders.ts";
 export { orderHistory, orderHistorySql, type OrderFilter, type OrderPosition, type OrderHistoryPage } from "./order-history.ts";
 export { explainOrderHistory, type ExplainOptions } from "./explain-order-history.ts";
 export { refundOrder } from "./refund-order.ts";
 export { settledOrderCounts, SETTLED_STATUSES, type SettledStatus, type SettledOrderCounts } from "./order-metrics.ts";
-export { settleOrder, failOrder, type SettleOutcome } from "./settle-order.ts";
+export { settleOrder, failOrder, pgSettleSql, prismaSettleSql, type SettleOutcome, type SettleSql } from "./settle-order.ts";

@@ -2,7 +2,7 @@ import { AppError, type ErrorCode } from "@flashsale/domain";
 
 const CONSTRAINTS: [RegExp, ErrorCode, string][] = [
   [/wallets_amount_nonnegative/, "INSUFFICIENT_FUNDS", "the balance would go below zero"],
-  [/items_remaining_in_stock/, "SOLD_OUT", "not enough units left"],
+  [/item_stock_buckets_remaining_nonnegative/, "SOLD_OUT", "not enough units left"],
   [/holdings_within_limit/, "LIMIT_EXCEEDED", "past the item's limit per buyer"],
 ];
 

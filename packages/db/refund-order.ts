@@ -5,7 +5,7 @@ import { creditWallet, debitWallet } from "./wallets.ts";
 
 /**
  * Refunds a COMPLETED order in the caller's transaction, all or nothing: status REFUNDED,
- * each line's units back to items.remaining, the buyer's holding of each item back (so its
+ * each line's units back to the item's stock buckets (spread over them), the buyer's holding of each item back (so its
  * maxPerUser allowance returns), the total back to the wallet (ledger REFUND), and the
  * reward points taken back (ledger REWARD with a negative delta; INSUFFICIENT_FUNDS when
  * the buyer has spent them). The status moves by one guarded UPDATE, so of any number of
@@ -25,7 +25,7 @@ export async function refundOrder(tx: Tx, orderId: string): Promise<OrderView> {
   }
   const { user_id: userId, currency, total, reward_points: points } = claimed[0]!;
   const lines = await tx.orderLine.findMany({ where: { orderId }, orderBy: { itemId: "asc" } });
-  // Locks in settlement's order (holdings, wallets, then items in id order), so a refund and
+  // Locks in settlement's order (holdings, wallets, then each item's buckets in id order), so a refund and
   // a settlement of the same buyer and item never wait on each other in a cycle.
   for (const line of lines) {
     const held = await tx.$executeRaw`
@@ -36,7 +36,7 @@ export async function refundOrder(tx: Tx, orderId: string): Promise<OrderView> {
   if (total > 0n) await creditWallet(tx, userId, currency, Number(total), "REFUND", orderId);
   if (points > 0n) await debitWallet(tx, userId, POINTS_CURRENCY, Number(points), "REWARD", orderId);
   for (const line of lines) {
-    await tx.$executeRaw`UPDATE items SET remaining = remaining + ${line.quantity} WHERE id = ${line.itemId}::uuid`;
+    await tx.$queryRaw`SELECT item_stock_spread(${line.itemId}::uuid, ${line.quantity}::int)::text`;
   }
   return (await findOrder(tx, orderId))!;
 }

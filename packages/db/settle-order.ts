@@ -1,98 +1,77 @@
-import { AppError, POINTS_CURRENCY, isAppError, linePoints, type OrderStatus, type RejectionReason, type SettleCommand } from "@flashsale/domain";
-import type { Db, Tx } from "./client.ts";
-import { debitWallet, creditWallet } from "./wallets.ts";
+import { POINTS_CURRENCY, type OrderStatus, type RejectionReason, type SettleCommand } from "@flashsale/domain";
+import type pg from "pg";
+import type { Db } from "./client.ts";
 
 export type SettleOutcome =
   | { status: "COMPLETED"; rewardPoints: number; fresh: true }
   | { status: "REJECTED"; reason: RejectionReason; fresh: true }
   | { status: OrderStatus; reason?: string; fresh: false };
 
-const REFUSALS = new Set(["SOLD_OUT", "LIMIT_EXCEEDED", "INSUFFICIENT_FUNDS"]);
+/**
+ * How a settle reaches PostgreSQL: one parameterised statement, one round trip, in
+ * autocommit. Two implementations, measured against each other by `npm run bench`
+ * (README, "Settling"): plain node-postgres (the worker's choice) and the Prisma client.
+ */
+export interface SettleSql {
+  query<T>(text: string, values: unknown[]): Promise<T[]>;
+}
+
+/** Settles through a node-postgres pool: the statement goes out as it is. */
+export function pgSettleSql(pool: pg.Pool): SettleSql {
+  return { query: async <T>(text: string, values: unknown[]) => (await pool.query(text, values)).rows as T[] };
+}
+
+/** Settles through the Prisma client's raw query. */
+export function prismaSettleSql(db: Db): SettleSql {
+  return { query: <T>(text: string, values: unknown[]) => db.$queryRawUnsafe<T[]>(text, ...values) };
+}
+
+const SETTLE = `SELECT status::text, reason, reward_points::float8 AS points, fresh
+  FROM settle_order($1::uuid, $2::uuid, $3, $4::bigint, $5, $6::timestamptz, $7::timestamptz, $8::uuid[], $9::int[], $10::bigint[], $11)`;
+const UNSETTLED = `SELECT record_unsettled_order($1::uuid, $2::uuid, $3::"OrderStatus", $4, $5, $6::bigint, $7, $8::timestamptz, NULL, $9::uuid[], $10::int[], $11::bigint[]) AS inserted`;
 
 /**
- * Settles one queued order in one PostgreSQL transaction: guarded stock decrement, guarded
- * per-buyer count, guarded wallet debit, ledger rows, reward points, status COMPLETED. All
- * or nothing, and idempotent by order id: a redelivered command finds the order and changes
- * nothing. A business refusal commits the order REJECTED with its reason instead.
+ * Settles one queued order with one call of the settle_order() function (migration
+ * 20261203000000): guarded per-buyer holding, guarded wallet debit with its ledger row,
+ * reward points, the stock taken from one of the item's buckets, the order and its lines
+ * COMPLETED — all or nothing. A business refusal records the order REJECTED with its reason
+ * in the same call. Idempotent by order id: a redelivered command gets what the first
+ * delivery settled, with `fresh: false`, and changes nothing.
  */
-export async function settleOrder(db: Db, cmd: SettleCommand, startedAt: Date): Promise<SettleOutcome> {
-  try {
-    return await db.$transaction((tx) => completeOrder(tx, cmd, startedAt), { timeout: 20_000, maxWait: 20_000 });
-  } catch (err) {
-    if (err instanceof AlreadySettled) return current(db, cmd.orderId);
-    if (!(isAppError(err) && REFUSALS.has(err.code))) throw err;
-    return rejectOrder(db, cmd, startedAt, err.code as RejectionReason);
-  }
+export async function settleOrder(sql: SettleSql, cmd: SettleCommand, startedAt: Date): Promise<SettleOutcome> {
+  const rows = await sql.query<{ status: OrderStatus; reason: string | null; points: number; fresh: boolean }>(SETTLE, [
+    cmd.orderId,
+    cmd.userId,
+    cmd.currency,
+    String(cmd.total),
+    cmd.idempotencyKey ?? null,
+    new Date(cmd.createdAt),
+    startedAt,
+    cmd.lines.map((l) => l.itemId),
+    cmd.lines.map((l) => l.quantity),
+    cmd.lines.map((l) => String(l.price)),
+    POINTS_CURRENCY,
+  ]);
+  const r = rows[0]!;
+  if (!r.fresh) return { status: r.status, reason: r.reason ?? undefined, fresh: false };
+  if (r.status === "COMPLETED") return { status: "COMPLETED", rewardPoints: Number(r.points), fresh: true };
+  return { status: "REJECTED", reason: r.reason as RejectionReason, fresh: true };
 }
 
-/** Another delivery of the same order committed first. */
-class AlreadySettled extends Error {}
-
-/**
- * The statements, in an order chosen for throughput: every guarded write that only touches
- * this buyer's rows first, then the order row, and the sale's hot `items` row last, so that
- * row is locked for one statement and the commit instead of the whole transaction. (Lock
- * order holdings -> wallets -> orders -> items; refunds take them in the same order.)
- */
-async function completeOrder(tx: Tx, cmd: SettleCommand, startedAt: Date): Promise<SettleOutcome> {
-  // Items in id order, so two orders never lock the same rows in opposite orders.
-  const lines = [...cmd.lines].sort((a, b) => a.itemId.localeCompare(b.itemId));
-  const rules = await tx.$queryRaw<{ id: string; reward_ppm: number; max_per_user: number }[]>`
-    SELECT id::text, reward_ppm, max_per_user FROM items WHERE id = ANY(${lines.map((l) => l.itemId)}::uuid[])`;
-  let points = 0;
-  for (const line of lines) {
-    const rule = rules.find((r) => r.id === line.itemId);
-    if (!rule) throw new AppError("SOLD_OUT", "the item no longer exists");
-    const held = await tx.$executeRaw`
-      INSERT INTO holdings (user_id, item_id, quantity, max_per_user)
-      SELECT ${cmd.userId}::uuid, ${line.itemId}::uuid, ${line.quantity}, ${rule.max_per_user}
-      WHERE ${line.quantity} <= ${rule.max_per_user}
-      ON CONFLICT (user_id, item_id) DO UPDATE SET quantity = holdings.quantity + EXCLUDED.quantity
-      WHERE holdings.quantity + EXCLUDED.quantity <= holdings.max_per_user`;
-    if (held === 0) throw new AppError("LIMIT_EXCEEDED", "past the item's limit per buyer");
-    points += linePoints({ ...line, rewardPpm: rule.reward_ppm });
-  }
-  if (cmd.total > 0) await debitWallet(tx, cmd.userId, cmd.currency, cmd.total, "PURCHASE", cmd.orderId);
-  if (points > 0) await creditWallet(tx, cmd.userId, POINTS_CURRENCY, points, "REWARD", cmd.orderId);
-  if (!(await insertOrder(tx, cmd, "COMPLETED", startedAt, null, points))) throw new AlreadySettled();
-  for (const line of lines) {
-    const taken = await tx.$executeRaw`
-      UPDATE items SET remaining = remaining - ${line.quantity}
-      WHERE id = ${line.itemId}::uuid AND remaining >= ${line.quantity}`;
-    if (taken === 0) throw new AppError("SOLD_OUT", "not enough units left");
-  }
-  return { status: "COMPLETED", rewardPoints: points, fresh: true };
-}
-
-async function rejectOrder(db: Db, cmd: SettleCommand, startedAt: Date, reason: RejectionReason): Promise<SettleOutcome> {
-  const inserted = await db.$transaction((tx) => insertOrder(tx, cmd, "REJECTED", startedAt, reason));
-  return inserted ? { status: "REJECTED", reason, fresh: true } : current(db, cmd.orderId);
-}
-
-async function current(db: Db, orderId: string): Promise<SettleOutcome> {
-  const o = await db.order.findUniqueOrThrow({ where: { id: orderId }, select: { status: true, reason: true } });
-  return { status: o.status as OrderStatus, reason: o.reason ?? undefined, fresh: false };
-}
-
-/** Marks an order FAILED once its retries are spent (nothing was taken: no transaction committed). */
-export async function failOrder(db: Db, cmd: SettleCommand, reason: string): Promise<boolean> {
-  return db.$transaction((tx) => insertOrder(tx, cmd, "FAILED", null, reason));
-}
-
-/** Inserts the order with its lines in one statement; false when the id exists already. */
-async function insertOrder(tx: Tx, cmd: SettleCommand, status: OrderStatus, startedAt: Date | null, reason: string | null, points = 0): Promise<boolean> {
-  const rows = await tx.$queryRaw<{ n: number }[]>`
-    WITH o AS (
-      INSERT INTO orders (id, user_id, status, reason, total, currency, reward_points, idempotency_key, created_at, started_at, completed_at, updated_at)
-      VALUES (${cmd.orderId}::uuid, ${cmd.userId}::uuid, ${status}::"OrderStatus", ${reason}, ${cmd.total}, ${cmd.currency}, ${points},
-        ${cmd.idempotencyKey ?? null}, ${new Date(cmd.createdAt)}, ${startedAt}, now(), now())
-      ON CONFLICT (id) DO NOTHING
-      RETURNING id
-    ), l AS (
-      INSERT INTO order_lines (order_id, item_id, quantity, price)
-      SELECT o.id, x.item_id, x.quantity, x.price
-      FROM o, unnest(${cmd.lines.map((l) => l.itemId)}::uuid[], ${cmd.lines.map((l) => l.quantity)}::int[], ${cmd.lines.map((l) => String(l.price))}::bigint[]) AS x(item_id, quantity, price)
-    )
-    SELECT count(*)::int AS n FROM o`;
-  return rows[0]!.n === 1;
+/** Marks an order FAILED once its retries are spent (nothing was taken: no settle committed); false when it exists. */
+export async function failOrder(sql: SettleSql, cmd: SettleCommand, reason: string): Promise<boolean> {
+  const rows = await sql.query<{ inserted: boolean }>(UNSETTLED, [
+    cmd.orderId,
+    cmd.userId,
+    "FAILED",
+    reason,
+    cmd.currency,
+    String(cmd.total),
+    cmd.idempotencyKey ?? null,
+    new Date(cmd.createdAt),
+    cmd.lines.map((l) => l.itemId),
+    cmd.lines.map((l) => l.quantity),
+    cmd.lines.map((l) => String(l.price)),
+  ]);
+  return rows[0]!.inserted;
 }

@@ -93,18 +93,20 @@ export class ReservationGate {
     return this.redis.beginSettle(k.order(orderId), k.ordersPending, k.ordersProcessing, now.getTime(), orderId, statusChannel(this.prefix), announcement);
   }
 
-  /** Records the final status of an order in its pending record (for readers racing the database). */
-  async markSettled(orderId: string, status: OrderStatus): Promise<void> {
-    // One round trip: the record, the open-order sets and the announcement together.
+  /**
+   * A worker's one round trip after the database answered: the final status in the order's
+   * record, its units given back when it did not complete (REJECTED, FAILED; once per
+   * order), both open-order sets and the announcement. `lines` are the order's lines as the
+   * message carries them (the record's line order). True when units came back.
+   */
+  async finishSettle(orderId: string, status: OrderStatus, lines: readonly { itemId: string }[]): Promise<boolean> {
     const k = this.keys;
-    await this.redis
-      .multi()
-      .hset(k.order(orderId), "status", status)
-      .expire(k.order(orderId), this.orderTtlSeconds)
-      .zrem(k.ordersPending, orderId)
-      .zrem(k.ordersProcessing, orderId)
-      .publish(statusChannel(this.prefix), JSON.stringify({ orderId, status }))
-      .exec();
+    const giveBack = status === "REJECTED" || status === "FAILED";
+    const redisKeys = [k.epoch, k.order(orderId), k.ordersPending, k.ordersProcessing, ...lines.flatMap((l) => [k.itemRemaining(l.itemId), k.itemHeld(l.itemId)])];
+    const announcement = JSON.stringify({ orderId, status });
+    const r = await this.redis.finishSettle(redisKeys.length, ...redisKeys, status, giveBack ? "1" : "0", this.orderTtlSeconds, orderId, statusChannel(this.prefix), announcement);
+    if (r === 1) this.local.emit(UNITS_BACK);
+    return r === 1;
   }
 
   /**

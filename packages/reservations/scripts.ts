@@ -7,6 +7,7 @@ const SCRIPTS = {
   reserve: { file: "reserve.lua", keys: undefined },
   release: { file: "release.lua", keys: undefined },
   beginSettle: { file: "begin-settle.lua", keys: 3 },
+  finishSettle: { file: "finish-settle.lua", keys: undefined },
   putItem: { file: "put-item.lua", keys: 3 },
   restock: { file: "restock.lua", keys: 3 },
   refund: { file: "refund.lua", keys: undefined },
@@ -19,6 +20,7 @@ export interface ScriptedRedis extends Redis {
   reserve(numKeys: number, ...args: Args): Promise<(string | number)[]>;
   release(numKeys: number, ...args: Args): Promise<number>;
   beginSettle(...args: Args): Promise<string>;
+  finishSettle(numKeys: number, ...args: Args): Promise<number>;
   putItem(...args: Args): Promise<number>;
   restock(...args: Args): Promise<number>;
   refund(numKeys: number, ...args: Args): Promise<number>;

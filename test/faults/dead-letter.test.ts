@@ -16,13 +16,13 @@ describe("messages that cannot be settled", function () {
 
   it("when settling keeps failing (not a business refusal), then after the retries the order is FAILED, its units released and the message dead-lettered", async () => {
     const item = await makeItem(s, { stock: 3, name: `poison-${Date.now()}` });
-    // A real database error on every attempt: a trigger refuses any update of this item.
+    // A real database error on every attempt: a trigger refuses any update of this item's stock buckets.
     await s.api.deps.db.$executeRawUnsafe(`
       CREATE OR REPLACE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'poisoned item'; END $$`);
     await s.api.deps.db.$executeRawUnsafe(`
-      CREATE TRIGGER refuse_poison_${item.id.replace(/-/g, "")} BEFORE UPDATE ON items
-      FOR EACH ROW WHEN (OLD.id = '${item.id}') EXECUTE FUNCTION refuse_poison()`);
+      CREATE TRIGGER refuse_poison_${item.id.replace(/-/g, "")} BEFORE UPDATE ON item_stock_buckets
+      FOR EACH ROW WHEN (OLD.item_id = '${item.id}') EXECUTE FUNCTION refuse_poison()`);
     const buyer = await makeBuyer(s);
     const before = await queueCounts(s.cfg.queue.prefix);
     const r = await order(s, buyer.token, item.id);

@@ -6,11 +6,12 @@ import { makeBuyer, type Stack } from "../support/stack";
 import { makeItem, order } from "../support/fixtures";
 import { expectProblem } from "../support/problems";
 import { waitFor } from "../support/wait";
+import { itemRemaining, findItem } from "@flashsale/db";
 
 /** An item's stock and remaining in PostgreSQL and in the Redis gate. */
 async function bothSides(s: Stack, itemId: string) {
   const { db, redis, gate } = s.api.deps;
-  const row = await db.item.findUniqueOrThrow({ where: { id: itemId } });
+  const row = (await findItem(db, itemId))!;
   return {
     pg: { stock: row.stock, remaining: row.remaining },
     redis: { stock: Number(await redis.hget(gate.keys.itemMeta(itemId), "stock")), remaining: Number(await redis.get(gate.keys.itemRemaining(itemId))) },

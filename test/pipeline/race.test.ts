@@ -3,6 +3,7 @@ import { stack } from "../support/hooks";
 import { makeBuyer, makeBuyers } from "../support/stack";
 import { makeItem, moneyOf, order } from "../support/fixtures";
 import { waitFor } from "../support/wait";
+import { itemRemaining, findItem } from "@flashsale/db";
 
 describe("a flash sale race", function () {
   this.timeout(120_000);
@@ -24,7 +25,7 @@ describe("a flash sale race", function () {
     const ids = accepted.map((r) => r.body.id as string);
     await waitFor("30 COMPLETED orders", async () => (await db.order.count({ where: { id: { in: ids }, status: "COMPLETED" } })) === 30, 30_000);
     const settledMs = Date.now() - started;
-    const row = await db.item.findUniqueOrThrow({ where: { id: item.id } });
+    const row = (await findItem(db, item.id))!;
     expect(row.remaining).to.equal(0);
     for (const [i, b] of buyers.entries()) {
       const m = await moneyOf(s, b.id);
@@ -46,7 +47,7 @@ describe("a flash sale race", function () {
     await waitFor("the order settled", async () => (await db.order.count({ where: { userId: buyer.id, status: "COMPLETED" } })) === 1);
     const m = await moneyOf(s, buyer.id);
     expect(m.ledger.filter((l) => l.reason === "PURCHASE")).to.have.length(1);
-    expect((await db.item.findUniqueOrThrow({ where: { id: item.id } })).remaining).to.equal(9);
+    expect((await itemRemaining(db, item.id))).to.equal(9);
   });
 
   it("when the same Idempotency-Key is sent twice, then both answers are the same order and one unit is reserved", async () => {

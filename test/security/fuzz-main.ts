@@ -51,7 +51,7 @@ const request = fc.oneof(
 const books = async () =>
   JSON.stringify([
     await api.deps.db.$queryRawUnsafe(`SELECT (SELECT count(*) FROM orders)::int o, (SELECT count(*) FROM ledger_entries)::int l, (SELECT coalesce(sum(amount), 0)::text FROM wallets) w`),
-    await api.deps.db.$queryRawUnsafe(`SELECT stock, remaining FROM items WHERE id = $1::uuid`, itemId),
+    await api.deps.db.$queryRawUnsafe(`SELECT stock, item_remaining(id) AS remaining FROM items WHERE id = $1::uuid`, itemId),
     [...(await api.deps.gate.remaining([itemId])).values()],
     await api.deps.redis.hgetall(api.deps.gate.keys.itemHeld(itemId)),
   ]);

@@ -5,6 +5,7 @@ import { expect } from "chai";
 import { ERROR_CODES } from "@flashsale/domain";
 import type { Stack } from "../support/stack";
 import { moneyOf } from "../support/fixtures";
+import { findItem } from "@flashsale/db";
 
 export interface Request {
   method: string;
@@ -101,7 +102,7 @@ export async function probe(base: string, req: Request, allowed?: number[]): Pro
 /** What a hostile request must never change: an item's units (Redis and PostgreSQL) and a buyer's money and orders. */
 export async function booksOf(s: Stack, itemId: string, buyerId: string) {
   const db = s.api.deps.db;
-  const item = await db.item.findUniqueOrThrow({ where: { id: itemId } });
+  const item = (await findItem(db, itemId))!;
   const money = await moneyOf(s, buyerId);
   return {
     redisRemaining: (await s.api.deps.gate.remaining([itemId])).get(itemId),

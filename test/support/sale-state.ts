@@ -1,5 +1,6 @@
 import { call } from "./http";
 import type { Stack } from "./stack";
+import { findItem } from "@flashsale/db";
 
 /**
  * Everything a refused request must leave alone, read from every place it could leak to:
@@ -11,7 +12,7 @@ export async function saleState(s: Stack, userIds: string[], itemIds: string[]) 
   const item = async (id: string) => {
     const [view, row, gateRemaining, held] = await Promise.all([
       call(s.url, "GET", `/items/${id}`),
-      db.item.findUnique({ where: { id } }),
+      findItem(db, id),
       redis.get(gate.keys.itemRemaining(id)),
       redis.hgetall(gate.keys.itemHeld(id)),
     ]);

@@ -44,7 +44,7 @@ COPY --from=manifests /manifests/ ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 # What the compiled code reads beside itself: the OpenAPI document, the dashboard, the Lua scripts.
 COPY apps/api/openapi.json ./apps/api/
-COPY apps/api/dashboard ./apps/api/dashboard
+COPY apps/dashboard/public ./apps/dashboard/public
 COPY packages/reservations/scripts ./packages/reservations/scripts
 COPY --from=build /out/ ./
 

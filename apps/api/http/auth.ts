@@ -4,11 +4,10 @@ import jwksClient from "jwks-rsa";
 import { createPublicKey, createSecretKey, type KeyObject } from "node:crypto";
 import { AppError } from "@flashsale/domain";
 import type { Config } from "@flashsale/config";
+import type { Caller } from "@flashsale/app";
 
-export interface Auth {
-  sub: string;
-  role: "buyer" | "operator";
-}
+/** The verified caller of a request (req.auth), as the use cases know it. */
+export type Auth = Caller;
 
 declare module "express-serve-static-core" {
   interface Request {
@@ -150,9 +149,3 @@ export function requireRole(...roles: Auth["role"][]): RequestHandler {
   };
 }
 
-/** The buyer acts only as itself: another user's resource is 404, as if it did not exist. */
-export function assertSelfOrOperator(auth: Auth | undefined, userId: string, code: "NOT_FOUND" | "ORDER_NOT_FOUND" = "NOT_FOUND"): void {
-  if (auth?.role === "operator") return;
-  // Word for word what a missing order says: a different detail would leak that it exists.
-  if (!auth || auth.sub !== userId.toLowerCase()) throw new AppError(code, code === "ORDER_NOT_FOUND" ? "no such order" : "not found");
-}

@@ -1,6 +1,5 @@
 import express, { Router, type RequestHandler } from "express";
-import path from "node:path";
-import { packageRoot } from "@flashsale/config";
+import { DASHBOARD_ASSETS as ASSETS } from "@flashsale/dashboard";
 import { itemPage } from "@flashsale/db";
 import type { ApiDeps } from "../deps.ts";
 import { authenticate, requireRole } from "../http/auth.ts";
@@ -9,7 +8,6 @@ import { SaleSnapshots, type SaleReading } from "../live/sale-snapshots.ts";
 import { metricsSnapshot, type MetricsSnapshot } from "../metrics/metrics-snapshot.ts";
 import { itemView } from "./items.ts";
 
-const ASSETS = path.join(packageRoot(import.meta.url), "dashboard");
 const STOP_GRACE_MS = 500;
 const ITEMS_SHOWN = 200;
 

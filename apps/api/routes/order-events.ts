@@ -1,10 +1,10 @@
 import { Router } from "express";
-import { AppError, isTerminal, type OrderStatus, type OrderView } from "@flashsale/domain";
+import { isTerminal, type OrderStatus, type OrderView } from "@flashsale/domain";
+import { lookupOrder, readOrder } from "@flashsale/app";
 import type { ApiDeps } from "../deps.ts";
-import { assertSelfOrOperator, authenticate } from "../http/auth.ts";
+import { authenticate } from "../http/auth.ts";
 import { EventStream } from "../http/event-stream.ts";
 import { IdParam } from "../http/schemas.ts";
-import { lookupOrder } from "../orders/order-view.ts";
 
 /** How far along an order is: an event is sent only for a status further along than the last one. */
 const STAGE: Record<OrderStatus, number> = { PENDING: 0, PROCESSING: 1, COMPLETED: 2, REJECTED: 2, FAILED: 2, REFUNDED: 3 };
@@ -26,9 +26,7 @@ export function orderEventRoutes(deps: ApiDeps): Router {
     const unlisten = deps.statusFeed.listen(orderId, () => (follow ? follow() : (changedEarly = true)));
     let order: OrderView | null;
     try {
-      order = await lookupOrder(orderId, deps);
-      if (!order) throw new AppError("ORDER_NOT_FOUND", "no such order");
-      assertSelfOrOperator(req.auth, order.userId, "ORDER_NOT_FOUND");
+      order = await readOrder(req.auth, orderId, deps);
     } catch (err) {
       unlisten();
       throw err;

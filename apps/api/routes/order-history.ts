@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { z } from "zod";
 import { ORDER_STATUSES } from "@flashsale/domain";
-import { orderHistory } from "@flashsale/db";
+import { listOrders } from "@flashsale/app";
 import type { ApiDeps } from "../deps.ts";
 import { authenticate } from "../http/auth.ts";
 import { decodeCursor, encodeCursor, PageQuery } from "../http/paging.ts";
@@ -25,10 +25,7 @@ export function orderHistoryRoutes(deps: ApiDeps): Router {
   const r = Router();
   r.get("/orders", authenticate(deps.verifyToken), async (req, res) => {
     const q = HistoryQuery.parse(req.query);
-    const auth = req.auth!;
-    const userId = auth.role === "operator" ? q.userId?.toLowerCase() : auth.sub;
-    const filter = { userId, status: q.status, itemId: q.itemId?.toLowerCase(), from: q.from, to: q.to };
-    const page = await orderHistory(deps.db, filter, q.limit, decodeCursor(q.cursor));
+    const page = await listOrders(req.auth!, { ...q, after: decodeCursor(q.cursor) }, deps);
     res.json({ data: page.data, nextCursor: encodeCursor(page.next) });
   });
   return r;

@@ -1,13 +1,11 @@
 import { Router } from "express";
 import { z } from "zod";
-import { AppError } from "@flashsale/domain";
 import type { ApiDeps } from "../deps.ts";
-import { assertSelfOrOperator, authenticate, requireRole } from "../http/auth.ts";
+import { placeOrder, readOrder, type PlaceOrderDeps } from "@flashsale/app";
+import { authenticate, requireRole } from "../http/auth.ts";
 import { idempotencyKey, jsonBody, requestHash } from "../http/body.ts";
 import { rateLimit } from "../http/rate-limit.ts";
 import { Id, IdParam } from "../http/schemas.ts";
-import { placeOrder, type PlaceOrderDeps } from "../orders/place-order.ts";
-import { lookupOrder } from "../orders/order-view.ts";
 
 const PlaceOrder = z.object({
   items: z
@@ -34,13 +32,7 @@ export function orderRoutes(deps: ApiDeps & Pick<PlaceOrderDeps, "refusals">): R
     res.status(202).location(`/orders/${order.id}`).json(order);
   });
 
-  const load = async (req: { params: unknown; auth?: Parameters<typeof assertSelfOrOperator>[0] }) => {
-    const { id } = IdParam.parse(req.params);
-    const order = await lookupOrder(id.toLowerCase(), deps);
-    if (!order) throw new AppError("ORDER_NOT_FOUND", "no such order");
-    assertSelfOrOperator(req.auth, order.userId, "ORDER_NOT_FOUND");
-    return order;
-  };
+  const load = (req: { params: unknown; auth?: Parameters<typeof readOrder>[0] }) => readOrder(req.auth, IdParam.parse(req.params).id.toLowerCase(), deps);
 
   r.get("/orders/:id", auth, async (req, res) => {
     res.json(await load(req));

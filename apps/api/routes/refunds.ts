@@ -4,7 +4,7 @@ import type { ApiDeps } from "../deps.ts";
 import { authenticate, requireRole } from "../http/auth.ts";
 import { idempotencyScope, jsonBody } from "../http/body.ts";
 import { IdParam } from "../http/schemas.ts";
-import { refund } from "../orders/refund.ts";
+import { refund } from "@flashsale/app";
 
 // No body, or an empty object: a refund is always of the whole order.
 const RefundBody = z.strictObject({}).optional();

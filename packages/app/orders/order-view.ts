@@ -17,11 +17,13 @@ export function pendingView(p: PendingOrder): OrderView {
   };
 }
 
+export type LookupDeps = { db: Db; gate: Pick<ReservationGate, "pendingOrder"> };
+
 /**
  * The order wherever it is: the database once a worker wrote it, the gate before that
  * (so right after a 202 it is PENDING, never 404). Null when neither knows it.
  */
-export async function lookupOrder(id: string, deps: { db: Db; gate: ReservationGate }): Promise<OrderView | null> {
+export async function lookupOrder(id: string, deps: LookupDeps): Promise<OrderView | null> {
   const stored = await findOrder(deps.db, id);
   if (stored) return stored;
   const pending = await deps.gate.pendingOrder(id);

@@ -4,7 +4,16 @@ import { gateSnapshot, type Db } from "@flashsale/db";
 import type { ReservationGate } from "@flashsale/reservations";
 import type { OrderPublisher } from "@flashsale/queue";
 import { pendingView } from "./order-view.ts";
-import type { LocalRefusals } from "./local-refusals.ts";
+
+type Line = { itemId: string; quantity: number };
+
+/** A process's memory of refusals the gate gave (the API's LocalRefusals): answers without Redis. */
+export interface RefusalMemory {
+  /** The remembered refusal, when the order is one the memory may answer. */
+  known(lines: readonly Line[], idempotencyKey: string | undefined): AppError | undefined;
+  /** Told each refusal the gate gave. */
+  heard(lines: readonly Line[], err: unknown): void;
+}
 
 export interface PlaceOrderDeps {
   db: Db;
@@ -14,12 +23,12 @@ export interface PlaceOrderDeps {
   /** Told each answer of the gate: "reserved", "duplicate", or the refusal's code. */
   onReservation?: (outcome: string) => void;
   /** This process's memory of items that cannot be sold (answers without Redis). */
-  refusals?: LocalRefusals;
+  refusals?: RefusalMemory;
 }
 
 export interface PlaceOrderInput {
   userId: string;
-  lines: { itemId: string; quantity: number }[];
+  lines: Line[];
   idempotencyKey?: string;
   requestHash?: string;
 }

@@ -1,0 +1,9 @@
+// The use cases of the sale: one function per action, called by the API's routes (and, for
+// settling, by the worker). Routes and consumers parse, call and shape; the steps live here.
+export { assertSelfOrOperator, type Caller } from "./caller.ts";
+export { placeOrder, type PlaceOrderDeps, type PlaceOrderInput, type Placed, type RefusalMemory } from "./orders/place-order.ts";
+export { refund, type RefundDeps } from "./orders/refund.ts";
+export { lookupOrder, pendingView, type LookupDeps } from "./orders/order-view.ts";
+export { readOrder } from "./orders/read-order.ts";
+export { listOrders, type OrderQuery } from "./orders/list-orders.ts";
+// Settling and rejecting (the worker's apps/worker/settle-handlers.ts) move here next, as orders/settle-order.ts.

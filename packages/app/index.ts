@@ -7,3 +7,8 @@ export { lookupOrder, pendingView, type LookupDeps } from "./orders/order-view.t
 export { readOrder } from "./orders/read-order.ts";
 export { listOrders, type OrderQuery } from "./orders/list-orders.ts";
 // Settling and rejecting (the worker's apps/worker/settle-handlers.ts) move here next, as orders/settle-order.ts.
+export { createUser, signIn, type NewUser } from "./users/users.ts";
+export { readBalances, readLedger, adjustWallet, type Adjustment } from "./wallets/wallets.ts";
+export { itemView, listItems, readItem, createItem, restockItem, type ItemView, type NewItemInput } from "./items/items.ts";
+export { metricsSnapshot, type MetricsSnapshot, type MetricsDeps } from "./ops/metrics-snapshot.ts";
+export { readiness, type Readiness } from "./ops/readiness.ts";

@@ -15,3 +15,8 @@ export function createDb(connection: string | pg.Pool, poolSize = 10): Db {
   const adapter = typeof connection === "string" ? new PrismaPg({ connectionString: connection, max: poolSize }) : new PrismaPg(connection);
   return new PrismaClient({ adapter });
 }
+
+/** One round trip to PostgreSQL (readiness). */
+export async function pingDb(db: Db): Promise<void> {
+  await db.$queryRaw`SELECT 1`;
+}

@@ -1,4 +1,4 @@
-export { createDb, createPool, type Db, type Tx } from "./client.ts";
+export { createDb, createPool, pingDb, type Db, type Tx } from "./client.ts";
 export { translateDbError } from "./prisma-errors.ts";
 export { createUser, findUserForLogin, userExists, type UserView } from "./users.ts";
 export { balances, creditWallet, debitWallet, ledgerPage, type BalanceView, type LedgerView } from "./wallets.ts";

@@ -1,6 +1,6 @@
 import type { RequestHandler } from "express";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { MetricsSnapshot } from "./metrics-snapshot.ts";
+import type { MetricsSnapshot } from "@flashsale/app";
 
 /** What the API reports to Prometheus; one registry per app (tests run several in one process). */
 export interface ApiMetrics {

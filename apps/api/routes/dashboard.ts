@@ -1,12 +1,10 @@
 import express, { Router, type RequestHandler } from "express";
 import { DASHBOARD_ASSETS as ASSETS } from "@flashsale/dashboard";
-import { itemPage } from "@flashsale/db";
+import { listItems, metricsSnapshot, type ItemView, type MetricsSnapshot } from "@flashsale/app";
 import type { ApiDeps } from "../deps.ts";
 import { authenticate, requireRole } from "../http/auth.ts";
 import { EventStream } from "../http/event-stream.ts";
 import { SaleSnapshots, type SaleReading } from "../live/sale-snapshots.ts";
-import { metricsSnapshot, type MetricsSnapshot } from "../metrics/metrics-snapshot.ts";
-import { itemView } from "./items.ts";
 
 const STOP_GRACE_MS = 500;
 const ITEMS_SHOWN = 200;
@@ -31,14 +29,10 @@ const strictCsp: RequestHandler = (_req, res, next) => {
   next();
 };
 
-type ItemView = ReturnType<typeof itemView>;
-
 /** The sale as the dashboard sees it: GET /metrics' own snapshot and every item's live view. */
 async function readSale(deps: ApiDeps): Promise<SaleReading<MetricsSnapshot, ItemView>> {
-  const [metrics, page] = await Promise.all([metricsSnapshot(deps).catch(() => null), itemPage(deps.db, ITEMS_SHOWN)]);
-  const remaining = await deps.gate.remaining(page.data.map((i) => i.id)).catch(() => new Map<string, number | null>());
-  const now = deps.now();
-  return { metrics, items: page.data.map((i) => itemView(i, remaining.get(i.id), now)) };
+  const [metrics, page] = await Promise.all([metricsSnapshot(deps).catch(() => null), listItems({ limit: ITEMS_SHOWN }, deps)]);
+  return { metrics, items: page.data };
 }
 
 /**

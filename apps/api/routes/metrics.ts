@@ -1,7 +1,7 @@
 import { Router } from "express";
 import type { ApiDeps } from "../deps.ts";
 import { authenticate, requireRole } from "../http/auth.ts";
-import { metricsSnapshot } from "../metrics/metrics-snapshot.ts";
+import { metricsSnapshot } from "@flashsale/app";
 import type { ApiMetrics } from "../metrics/prometheus.ts";
 
 /** GET /metrics (the contract's JSON) and GET /metrics/prometheus (text exposition); operators only. */

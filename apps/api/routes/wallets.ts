@@ -1,9 +1,7 @@
 import { Router } from "express";
 import { z } from "zod";
-import { AppError } from "@flashsale/domain";
-import { balances, creditWallet, debitWallet, ledgerPage, runIdempotent, userExists } from "@flashsale/db";
 import type { ApiDeps } from "../deps.ts";
-import { assertSelfOrOperator } from "@flashsale/app";
+import { adjustWallet, readBalances, readLedger } from "@flashsale/app";
 import { authenticate, requireRole } from "../http/auth.ts";
 import { idempotencyScope, jsonBody } from "../http/body.ts";
 import { decodeCursor, encodeCursor, PageQuery } from "../http/paging.ts";
@@ -18,9 +16,7 @@ export function walletRoutes(deps: ApiDeps): Router {
 
   r.get("/users/:id/balance", auth, async (req, res) => {
     const { id } = IdParam.parse(req.params);
-    assertSelfOrOperator(req.auth, id);
-    if (req.auth!.role === "operator" && !(await userExists(deps.db, id))) throw new AppError("NOT_FOUND", "no such user");
-    res.json(await balances(deps.db, id.toLowerCase()));
+    res.json(await readBalances(req.auth, id, deps));
   });
 
   r.get("/users/:id/ledger", auth, async (req, res) => {
@@ -28,9 +24,7 @@ export function walletRoutes(deps: ApiDeps): Router {
     // Shape before existence: a bad page query is 400 even on another buyer's ledger.
     const q = PageQuery.parse(req.query);
     const after = decodeCursor(q.cursor);
-    assertSelfOrOperator(req.auth, id);
-    if (req.auth!.role === "operator" && !(await userExists(deps.db, id))) throw new AppError("NOT_FOUND", "no such user");
-    const page = await ledgerPage(deps.db, id.toLowerCase(), q.limit, after);
+    const page = await readLedger(req.auth, id, { limit: q.limit, after }, deps);
     res.json({ data: page.data, nextCursor: encodeCursor(page.next) });
   });
 
@@ -39,15 +33,7 @@ export function walletRoutes(deps: ApiDeps): Router {
       const { id } = IdParam.parse(req.params);
       const body = Adjust.parse(req.body);
       const scope = idempotencyScope(req, body); // a malformed key is shape: 400 before existence
-      const userId = id.toLowerCase();
-      if (!(await userExists(deps.db, userId))) throw new AppError("NOT_FOUND", "no such user");
-      const out = await runIdempotent(deps.db, scope, 200, async (tx) => {
-        const amount =
-          direction === "credit"
-            ? await creditWallet(tx, userId, body.currency, body.amount, "CREDIT")
-            : await debitWallet(tx, userId, body.currency, body.amount, "DEBIT");
-        return { userId, currency: body.currency, amount };
-      });
+      const out = await adjustWallet({ direction, userId: id, currency: body.currency, amount: body.amount }, scope, deps);
       res.status(out.status).json(out.body);
     });
   }

@@ -1,6 +1,7 @@
-// `npm run bench [-- --duration 10 --connections 256 --settle-orders 2000 --cpu-prof]`:
-// every benchmark of issue 5 in one run on an isolated database, Redis prefix and queue
-// names; prints a table and writes load/out/bench.json (and API CPU profiles with --cpu-prof).
+// `npm run bench [-- --duration 10 --connections 256 --settle-orders 2000 --sale-buyers 4000
+// --sale-units 2000 --only http,settle,sale --cpu-prof]`: every benchmark in one run on an
+// isolated database, Redis prefix and queue names; prints a table (and the sale of issue 9)
+// and writes load/out/bench.json (and CPU profiles with --cpu-prof).
 import { mkdirSync, rmSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -20,6 +21,8 @@ import { acceptBench, ceilingBench, itemBench, orderBench, refusalBench } from "
 import { fillQueue } from "./fill-queue";
 import { runSettle } from "./settle-run";
 import { runSqlBaseline } from "./sql-baseline";
+import { runSale, type SaleResult } from "./sale-run";
+import { formatSale } from "./table";
 import { formatTable, withRatios, type BenchRow } from "./table";
 import { formatProfile, summariseProfile } from "./cpu-profile";
 import { judgeTargets } from "./targets";
@@ -29,9 +32,13 @@ const { values } = parseArgs({
     duration: { type: "string", default: "10" },
     connections: { type: "string", default: "256" },
     "settle-orders": { type: "string", default: "2000" },
+    "sale-buyers": { type: "string", default: "4000" },
+    "sale-units": { type: "string", default: "2000" },
+    only: { type: "string", default: "http,settle,sale" },
     "cpu-prof": { type: "boolean", default: false },
   },
 });
+const only = new Set(values.only!.split(","));
 const http = { connections: Number(values.connections), durationSec: Number(values.duration) };
 const settleOrders = Number(values["settle-orders"]);
 const outDir = path.join(root, "load/out");
@@ -48,6 +55,7 @@ const gate = new ReservationGate(redis, cfg.redisPrefix);
 const publisher = new OrderPublisher(cfg.rabbitmqUrl, cfg.queue, pino({ level: "warn" }));
 const rows: BenchRow[] = [];
 const rss = { api: 0, ceiling: 0, apiIdle: 0 };
+const sales: SaleResult[] = [];
 
 /** Node writes one profile per thread (tsx's loader has its own): each process gets a folder. */
 function profFlags(name: string): string[] {
@@ -80,14 +88,16 @@ try {
   const settleItem = await createSaleItem(db, gate, { ...big, name: "bench: settle" });
   const sqlItem = await createSaleItem(db, gate, { ...big, name: "bench: SQL baseline" });
 
-  const ceilingPort = await freePort();
-  const ceiling = spawnTs("load/bench/ceiling-app.ts", { PORT: String(ceilingPort) }, { nodeFlags: profFlags("ceiling") });
-  await waitHealthy(`http://127.0.0.1:${ceilingPort}/healthz`);
-  const ceilingRss = new RssSampler(ceiling.proc.pid!).start();
-  await measured(ceilingBench(`http://127.0.0.1:${ceilingPort}`, buyers, hot.id, http));
-  ceilingRss.stop();
-  rss.ceiling = ceilingRss.peak;
-  await ceiling.stop();
+  if (only.has("http")) {
+    const ceilingPort = await freePort();
+    const ceiling = spawnTs("load/bench/ceiling-app.ts", { PORT: String(ceilingPort) }, { nodeFlags: profFlags("ceiling") });
+    await waitHealthy(`http://127.0.0.1:${ceilingPort}/healthz`);
+    const ceilingRss = new RssSampler(ceiling.proc.pid!).start();
+    await measured(ceilingBench(`http://127.0.0.1:${ceilingPort}`, buyers, hot.id, http));
+    ceilingRss.stop();
+    rss.ceiling = ceilingRss.peak;
+    await ceiling.stop();
+  }
 
   const apiPort = await freePort();
   const api = spawnTs("apps/api/main.ts", { ...env.vars, PORT: String(apiPort) }, { nodeFlags: profFlags("api") });
@@ -96,24 +106,46 @@ try {
   const apiRss = new RssSampler(api.proc.pid!).start();
   rss.apiIdle = apiRss.sample();
   try {
-    process.stderr.write("HTTP benchmarks…\n");
-    await measured(acceptBench(apiUrl, buyers, hot.id, http));
-    await purgeSettleQueue();
-    await measured(refusalBench(apiUrl, buyers, gone.id, http));
-    await measured(itemBench(apiUrl, hot.id, http));
-
-    process.stderr.write("settle benchmarks…\n");
-    const settled: Awaited<ReturnType<typeof fillQueue>> = [];
-    for (const k of [1, 2, 4]) {
-      const orders = await fillQueue(gate, publisher, buyers, settleItem.id, settleOrders);
-      const row = await runSettle(db, env.vars, orders.map((o) => o.id), k, k === 1 ? profFlags("worker") : []);
-      settled.push(...orders);
-      rows.push(row);
-      const base = await runSqlBaseline(cfg.databaseUrl, buyers, sqlItem.id, sqlItem.price, k, settleOrders);
-      rows.push(base);
-      process.stderr.write(`  ${row.name}: ${row.rate.toFixed(0)} orders/s; ${base.name}: ${base.rate.toFixed(0)} tx/s\n`);
+    if (only.has("http")) {
+      process.stderr.write("HTTP benchmarks…\n");
+      await measured(acceptBench(apiUrl, buyers, hot.id, http));
+      await purgeSettleQueue();
+      await measured(refusalBench(apiUrl, buyers, gone.id, http));
+      await measured(itemBench(apiUrl, hot.id, http));
     }
-    await measured(orderBench(apiUrl, settled, http));
+
+    const settled: Awaited<ReturnType<typeof fillQueue>> = [];
+    if (only.has("settle")) {
+      process.stderr.write("settle benchmarks…\n");
+      for (const k of [1, 2, 4]) {
+        const orders = await fillQueue(gate, publisher, buyers, settleItem.id, settleOrders);
+        const row = await runSettle(db, env.vars, orders.map((o) => o.id), k, k === 1 ? profFlags("worker") : []);
+        settled.push(...orders);
+        rows.push(row);
+        const base = await runSqlBaseline(cfg.databaseUrl, buyers, sqlItem.id, sqlItem.price, k, settleOrders);
+        rows.push(base);
+        process.stderr.write(`  ${row.name}: ${row.rate.toFixed(0)} orders/s; ${base.name}: ${base.rate.toFixed(0)} tx/s\n`);
+        if (k === 1 || k === 4) {
+          const viaPrisma = await runSqlBaseline(cfg.databaseUrl, buyers, sqlItem.id, sqlItem.price, k, settleOrders, "prisma");
+          rows.push(viaPrisma);
+          process.stderr.write(`  ${viaPrisma.name}: ${viaPrisma.rate.toFixed(0)} tx/s\n`);
+        }
+      }
+    }
+    if (only.has("http") && settled.length > 0) await measured(orderBench(apiUrl, settled, http));
+
+    if (only.has("sale")) {
+      process.stderr.write("sale…\n");
+      for (const k of [1, 2, 4]) {
+        const sale = await runSale({
+          db, gate, jwt: cfg.jwt, env: env.vars, apiUrl, workers: k,
+          buyers: Number(values["sale-buyers"]), units: Number(values["sale-units"]), concurrency: 128,
+          consumers: settleConsumers,
+        });
+        sales.push(sale);
+        process.stderr.write(`  sale, ${k} workers: ${sale.answeredPerSec.toFixed(0)} answers/s, p99 ${sale.answerP99.toFixed(0)} ms, ${sale.settledPerSec.toFixed(0)} settled/s, last settled ${sale.drainMs} ms after the last 202\n`);
+      }
+    }
   } finally {
     apiRss.stop();
     rss.api = apiRss.peak;
@@ -126,6 +158,15 @@ try {
   await env.dispose();
 }
 
+async function settleConsumers(): Promise<number> {
+  const conn = await amqp.connect(cfg.rabbitmqUrl);
+  try {
+    return (await (await conn.createChannel()).checkQueue(queueNames(cfg.queue.prefix).settleQueue)).consumerCount;
+  } finally {
+    await conn.close();
+  }
+}
+
 async function purgeSettleQueue(): Promise<void> {
   const conn = await amqp.connect(cfg.rabbitmqUrl);
   try {
@@ -136,9 +177,10 @@ async function purgeSettleQueue(): Promise<void> {
 }
 
 const table = withRatios(rows);
-const targets = judgeTargets(table, rss.api, http.connections);
+const targets = judgeTargets(table, rss.api, http.connections, sales);
 const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadBefore, loadAfter: os.loadavg() };
 process.stdout.write(`\n${formatTable(table)}\n\n`);
+if (sales.length) process.stdout.write(`${formatSale(sales)}\n\n`);
 process.stdout.write(`API RSS: ${rss.apiIdle.toFixed(0)} MB idle, ${rss.api.toFixed(0)} MB peak under load (bare Express: ${rss.ceiling.toFixed(0)} MB)\n`);
 process.stdout.write(`load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${machine.loadAfter.map((l) => l.toFixed(2)).join(" ")} (${machine.cpus} CPUs)\n`);
 for (const t of targets) process.stdout.write(`${t.met ? "✓" : "✗"} ${t.name}: ${t.measured}\n`);
@@ -146,6 +188,6 @@ for (const name of values["cpu-prof"] ? ["ceiling", "api", "worker"] : []) {
   const file = mainThreadProfile(name);
   if (file) process.stdout.write(`\n${name}: ${path.relative(root, file)}\n${formatProfile(summariseProfile(file))}\n`);
 }
-writeFileSync(path.join(outDir, "bench.json"), `${JSON.stringify({ at: new Date().toISOString(), machine, http, settleOrders, rows: table, rssMb: rss, targets }, null, 2)}\n`);
+writeFileSync(path.join(outDir, "bench.json"), `${JSON.stringify({ at: new Date().toISOString(), machine, http, settleOrders, rows: table, sales, rssMb: rss, targets }, null, 2)}\n`);
 process.stdout.write(`\nwritten to load/out/bench.json\n`);
 process.exit(0);

@@ -1,67 +1,35 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
+import { createDb, prismaSettleSql, settleOrder, type SettleSql } from "@flashsale/db";
 import type { FixtureBuyer } from "../fixtures/buyers";
 import type { BenchRow } from "./table";
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
-/**
- * The statements settleOrder sends for a one-line order that completes (packages/db
- * settle-order.ts), in the same order and transaction shape, as plain SQL over one pg client.
- */
-async function settleOnce(c: pg.Client, buyer: FixtureBuyer, itemId: string, price: number): Promise<void> {
-  const orderId = randomUUID();
-  const now = new Date();
-  await c.query(`SELECT status, reason FROM orders WHERE id = $1::uuid`, [orderId]);
-  await c.query("BEGIN");
-  try {
-    await c.query(
-      `INSERT INTO orders (id, user_id, status, reason, total, currency, idempotency_key, created_at, started_at, completed_at, updated_at)
-       VALUES ($1::uuid, $2::uuid, 'PROCESSING', NULL, $3, 'USD', NULL, $4, $4, NULL, now()) ON CONFLICT (id) DO NOTHING`,
-      [orderId, buyer.id, price, now],
-    );
-    await c.query(`INSERT INTO order_lines (order_id, item_id, quantity, price) VALUES ($1::uuid, $2::uuid, 1, $3)`, [orderId, itemId, price]);
-    const item = await c.query(
-      `UPDATE items SET remaining = remaining - 1 WHERE id = $1::uuid AND remaining >= 1 RETURNING reward_ppm, max_per_user`,
-      [itemId],
-    );
-    const max = item.rows[0].max_per_user as number;
-    await c.query(
-      `INSERT INTO holdings (user_id, item_id, quantity, max_per_user) SELECT $1::uuid, $2::uuid, 1, $3 WHERE 1 <= $3
-       ON CONFLICT (user_id, item_id) DO UPDATE SET quantity = holdings.quantity + EXCLUDED.quantity
-       WHERE holdings.quantity + EXCLUDED.quantity <= holdings.max_per_user`,
-      [buyer.id, itemId, max],
-    );
-    await c.query(
-      `UPDATE wallets SET amount = amount - $3, updated_at = now() WHERE user_id = $1::uuid AND currency = $2 AND amount >= $3 RETURNING amount`,
-      [buyer.id, "USD", price],
-    );
-    await c.query(
-      `INSERT INTO ledger_entries (id, user_id, currency, delta, reason, order_id, created_at) VALUES ($1::uuid, $2::uuid, 'USD', $3, 'PURCHASE', $4::uuid, now())`,
-      [randomUUID(), buyer.id, -price, orderId],
-    );
-    await c.query(`UPDATE orders SET status = 'COMPLETED', reward_points = 0, completed_at = now(), updated_at = now() WHERE id = $1::uuid`, [orderId]);
-    await c.query("COMMIT");
-  } catch (err) {
-    await c.query("ROLLBACK");
-    throw err;
+export type SqlVia = "pg" | "prisma";
+
+/** One connection that settles: a plain pg client, or a Prisma client over a pool of one. */
+async function connect(databaseUrl: string, via: SqlVia): Promise<{ sql: SettleSql; end(): Promise<void> }> {
+  if (via === "prisma") {
+    const db = createDb(databaseUrl, 1);
+    return { sql: prismaSettleSql(db), end: () => db.$disconnect() };
   }
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  return { sql: { query: async <T>(text: string, values: unknown[]) => (await c.query(text, values)).rows as T[] }, end: () => c.end() };
 }
 
 /**
- * The settle benchmark's baseline: `clients` plain pg clients each running the settle SQL
- * in a loop until `count` orders are done, measured like the workers (10th–90th percentile).
+ * The settle benchmark's baseline: `clients` connections each calling the very settle the
+ * worker runs (settleOrder -> settle_order(), one statement in autocommit) in a loop until
+ * `count` one-line orders are done, measured like the workers (10th–90th percentile). No
+ * broker, no Redis: what is left of the worker's cost is the database call itself.
  */
-export async function runSqlBaseline(databaseUrl: string, buyers: FixtureBuyer[], itemId: string, price: number, clients: number, count: number): Promise<BenchRow> {
-  const conns = await Promise.all(
-    Array.from({ length: clients }, async () => {
-      const c = new pg.Client({ connectionString: databaseUrl });
-      await c.connect();
-      return c;
-    }),
-  );
+export async function runSqlBaseline(databaseUrl: string, buyers: FixtureBuyer[], itemId: string, price: number, clients: number, count: number, via: SqlVia = "pg"): Promise<BenchRow> {
+  const conns = await Promise.all(Array.from({ length: clients }, () => connect(databaseUrl, via)));
   const ends: number[] = [];
   const lat: number[] = [];
+  let errors = 0;
   let next = 0;
   try {
     await Promise.all(
@@ -69,7 +37,9 @@ export async function runSqlBaseline(databaseUrl: string, buyers: FixtureBuyer[]
         while (next < count) {
           const buyer = buyers[next++ % buyers.length]!;
           const t0 = performance.now();
-          await settleOnce(c, buyer, itemId, price);
+          const cmd = { orderId: randomUUID(), userId: buyer.id, lines: [{ itemId, quantity: 1, price }], total: price, currency: "USD", createdAt: new Date().toISOString() };
+          const outcome = await settleOrder(c.sql, cmd, new Date());
+          if (outcome.status !== "COMPLETED") errors++;
           lat.push(performance.now() - t0);
           ends.push(performance.now());
         }
@@ -84,13 +54,18 @@ export async function runSqlBaseline(databaseUrl: string, buyers: FixtureBuyer[]
   const hi = quantile(ends, 0.9);
   const inWindow = ends.filter((t) => t > lo && t <= hi).length;
   return {
-    name: `SQL baseline, ${clients} client${clients > 1 ? "s" : ""}`,
+    name: sqlBaselineName(clients, via),
     rate: (inWindow * 1000) / (hi - lo),
     unit: "tx/s",
     p50: quantile(lat, 0.5),
     p99: quantile(lat, 0.99),
     max: lat[lat.length - 1] ?? NaN,
-    errors: 0,
+    errors,
     total: ends.length,
+    ...(via === "prisma" ? { baseline: sqlBaselineName(clients, "pg"), note: "the same call through Prisma's $queryRawUnsafe" } : {}),
   };
+}
+
+export function sqlBaselineName(clients: number, via: SqlVia = "pg"): string {
+  return `SQL baseline${via === "prisma" ? " via Prisma" : ""}, ${clients} client${clients > 1 ? "s" : ""}`;
 }

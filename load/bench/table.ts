@@ -42,3 +42,20 @@ export function formatTable(rows: BenchRow[]): string {
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
   return [line(head), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...body.map(line)].join("\n");
 }
+
+/** Issue 9's sale, one row per worker count (what `npm run bench` prints and BENCHMARKS.md quotes). */
+export function formatSale(sales: { workers: number; buyers: number; units: number; answeredPerSec: number; answerP99: number; accepted: number; settledPerSec: number; drainMs: number; completed: number }[]): string {
+  const head = ["sale", "answered/s", "answer p99 ms", "accepted", "completed", "settled orders/s", "last settled after the last 202"];
+  const body = sales.map((s) => [
+    `${s.buyers} buyers, ${s.units} units, ${s.workers} worker${s.workers > 1 ? "s" : ""}`,
+    num(s.answeredPerSec),
+    num(s.answerP99),
+    String(s.accepted),
+    String(s.completed),
+    num(s.settledPerSec),
+    `${num(s.drainMs / 1000, 2)} s`,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
+  return [line(head), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...body.map(line)].join("\n");
+}

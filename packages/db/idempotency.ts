@@ -1,5 +1,6 @@
 import { AppError } from "@flashsale/domain";
 import type { Db, Tx } from "./client.ts";
+import { translateDbError } from "./prisma-errors.ts";
 
 export interface IdempotencyScope {
   userId: string;
@@ -17,7 +18,8 @@ export interface Replayable<T> {
  * Runs `work` in one transaction that also claims (user, key). A repeat with the same body
  * gets the stored response and does nothing; a different body is IDEMPOTENCY_KEY_REUSED; a
  * repeat racing the first waits on the row lock and then replays the committed response.
- * Refusals roll back with the work, so a refused request's key may be used again.
+ * Refusals roll back with the work, so a refused request's key may be used again. Database
+ * errors, the work's included, come out as AppErrors (translateDbError).
  */
 export async function runIdempotent<T>(db: Db, scope: IdempotencyScope | undefined, status: number, work: (tx: Tx) => Promise<T>): Promise<Replayable<T>> {
   return db.$transaction(
@@ -45,5 +47,5 @@ export async function runIdempotent<T>(db: Db, scope: IdempotencyScope | undefin
       return { status, body, replayed: false };
     },
     { timeout: 15_000, maxWait: 15_000 },
-  );
+  ).catch((err: unknown) => translateDbError(err));
 }

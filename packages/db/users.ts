@@ -15,14 +15,10 @@ function view(u: { id: string; email: string; role: "buyer" | "operator"; create
 
 /** Creates a user; an email already taken (case-insensitively) is EMAIL_TAKEN. */
 export async function createUser(db: Db | Tx, input: { email: string; passwordHash?: string; role: "buyer" | "operator" }): Promise<UserView> {
-  try {
-    const u = await db.user.create({
-      data: { id: randomUUID(), email: input.email.toLowerCase(), passwordHash: input.passwordHash, role: input.role },
-    });
-    return view(u);
-  } catch (err) {
-    translateDbError(err, "EMAIL_TAKEN");
-  }
+  const u = await db.user.create({
+    data: { id: randomUUID(), email: input.email.toLowerCase(), passwordHash: input.passwordHash, role: input.role },
+  }).catch((err: unknown) => translateDbError(err, "EMAIL_TAKEN"));
+  return view(u);
 }
 
 /** The user and password hash for a login, or null. */

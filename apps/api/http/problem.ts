@@ -114,22 +114,14 @@ export function fromZod(err: ZodError): AppError {
   return new AppError("VALIDATION_FAILED", first ? `${first.path}: ${first.message}` : "invalid request", { issues });
 }
 
-/** A dependency that did not answer (Redis, PostgreSQL, the broker) is 503, not 500. */
+/**
+ * Redis or the broker not answering is 503, not 500. Database errors never get here raw:
+ * packages/db turns them into AppErrors at its boundary (translateDbError).
+ */
 function fromInfrastructure(err: { name?: string; code?: string; message?: string }): AppError | null {
   const text = `${err.name ?? ""} ${err.code ?? ""} ${err.message ?? ""}`;
-  if (/MaxRetriesPerRequest|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection is closed|P1001|P1002|P1017|P2024|Can't reach database|Connection terminated|timeout exceeded when trying to connect/i.test(text)) {
+  if (/MaxRetriesPerRequest|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection is closed/i.test(text)) {
     return new AppError("UNAVAILABLE", "a service flashsale depends on is unavailable; try again shortly");
-  }
-  return null;
-}
-
-/**
- * A number the database cannot hold (PostgreSQL 22003, e.g. a restock past the largest stock)
- * came from the request's own values: 400, not 500.
- */
-function fromValueOutOfRange(err: { code?: string; meta?: unknown }): AppError | null {
-  if (err.code === "P2020" || /ValueOutOfRange|"22003"/.test(JSON.stringify(err.meta ?? ""))) {
-    return new AppError("VALIDATION_FAILED", "a number in the request is larger than flashsale can store");
   }
   return null;
 }
@@ -138,7 +130,7 @@ function fromValueOutOfRange(err: { code?: string; meta?: unknown }): AppError |
 export function problemHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const coded =
-      err instanceof ZodError ? fromZod(err) : isAppError(err) ? err : fromBodyParser(err as { type?: string; status?: number }) ?? fromValueOutOfRange(err) ?? fromInfrastructure(err as Error);
+      err instanceof ZodError ? fromZod(err) : isAppError(err) ? err : fromBodyParser(err as { type?: string; status?: number }) ?? fromInfrastructure(err as Error);
     if (coded) return sendProblem(res, coded);
     log.error({ err, method: req.method, url: req.originalUrl }, "unhandled error");
     if (res.headersSent) return res.end();

@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import type { ErrorRequestHandler, Response } from "express";
 import { ZodError } from "zod";
 import { AppError, isAppError, type ErrorCode } from "@flashsale/domain";
@@ -67,6 +68,17 @@ export function sendProblem(res: Response, err: AppError, extra: Record<string, 
   if (err.extra.retryAfterSeconds !== undefined) res.set("Retry-After", String(err.extra.retryAfterSeconds));
   const doc = problemDocument(err, STATUS_OF[err.code], extra);
   res.status(doc.status).type("application/problem+json").json(doc);
+}
+
+/**
+ * The same document on a bare Node response (the server's own refusals, before Express), at a
+ * status only the server answers; the connection closes after it. A HEAD's body is dropped by
+ * ServerResponse itself.
+ */
+export function writeProblem(res: ServerResponse, err: AppError, status: number): void {
+  const body = JSON.stringify(problemDocument(err, status));
+  res.writeHead(status, { "Content-Type": "application/problem+json; charset=utf-8", "Content-Length": Buffer.byteLength(body), Connection: "close" });
+  res.end(body);
 }
 
 /**

@@ -6,7 +6,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { RequestHandler } from "express";
 import { AppError } from "@flashsale/domain";
-import { problemDocument, rawProblem } from "./problem.ts";
+import { rawProblem, writeProblem } from "./problem.ts";
 
 const refused = (why: string) => new AppError("VALIDATION_FAILED", why);
 
@@ -43,13 +43,6 @@ export const requireHost: RequestHandler = (req, res, next) => {
   }
   next();
 };
-
-function writeProblem(res: ServerResponse, err: AppError, status: number): void {
-  const body = JSON.stringify(problemDocument(err, status));
-  // A HEAD's body is dropped by ServerResponse itself.
-  res.writeHead(status, { "Content-Type": "application/problem+json; charset=utf-8", "Content-Length": Buffer.byteLength(body), Connection: "close" });
-  res.end(body);
-}
 
 function answerClientError(err: NodeJS.ErrnoException & { rawPacket?: Buffer; bytesParsed?: number }, socket: Duplex): void {
   const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;

@@ -10,3 +10,4 @@ export function config() {
   return cached;
 }
 export { packageRoot } from "./package-root.ts";
+export { runUntilSignal, exitOnFatal, type Drainable, type RunnerLog } from "./process-runner.ts";

@@ -1,3 +1,4 @@
+import { accessSync, constants } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -5,6 +6,28 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 
 /** Debian's chromium (CI installs it with apt-get); playwright-core downloads no browser. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** How to get the browser, told by `npm test` when it is missing. */
+export const CHROMIUM_HINT = `install Chromium (Debian/Ubuntu: apt-get install -y chromium) or set CHROMIUM_PATH to a Chromium/Chrome binary`;
+
+/**
+ * The browser suites skipped because Chromium is missing, with their test counts (test/run.ts
+ * prints them). Kept on globalThis: Mocha's test files and test/run.ts may load this module apart.
+ */
+const registry = globalThis as { __flashsaleSkippedWithoutChromium?: { suite: string; tests: number }[] };
+export const skippedWithoutChromium = (registry.__flashsaleSkippedWithoutChromium ??= []);
+
+/** Whether the Chromium binary exists and is executable. */
+export function chromiumAvailable(): boolean {
+  try {
+    accessSync(CHROMIUM, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const chromiumPath = CHROMIUM;
 
 // Without the background-networking flags Chromium's own connections are refused on these
 // machines (no internet) and it stalls; QUIC, sync and updates would reach out too.

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { expect } from "chai";
 import type { Page } from "playwright-core";
 import type { Stack } from "./stack";
-import { openBrowser, type TestBrowser } from "./browser";
+import { chromiumAvailable, openBrowser, skippedWithoutChromium, type TestBrowser } from "./browser";
 import { stack } from "./hooks";
 import { call } from "./http";
 import { waitFor } from "./wait";
@@ -85,11 +85,18 @@ export interface BrowserSession {
 
 /**
  * The hooks every browser suite shares, registered in the calling `describe`: one browser and
- * one operator account for the suite, a new page per test (`onPage` may prepare it).
+ * one operator account for the suite, a new page per test (`onPage` may prepare it). Without
+ * Chromium the suite is skipped and `npm test` says so (see test/support/browser.ts).
  */
 export function browserSession(onPage?: (page: Page) => void): BrowserSession {
   const ui = {} as BrowserSession;
-  before(async () => {
+  before(async function () {
+    if (!chromiumAvailable()) {
+      // Not silent: test/run.ts prints these suites and how to get Chromium before its last line.
+      const suite = this.test?.parent;
+      skippedWithoutChromium.push({ suite: suite?.fullTitle() ?? "a browser suite", tests: suite?.total() ?? 0 });
+      this.skip();
+    }
     ui.browser = await openBrowser();
     ui.operator = await makeUser(stack(), "operator");
   });

@@ -3,24 +3,19 @@
 // docs/explain-order-history.md. The scratch database is dropped at the end.
 //
 //   npx tsx load/explain-order-history.ts [--orders 200000] [--out docs/explain-order-history.md] [--keep]
-import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { createDb, explainOrderHistory, orderHistory, type Db, type OrderFilter } from "@flashsale/db";
+import { scratchEnv } from "../test/support/scratch-env";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { values: args } = parseArgs({
   options: { orders: { type: "string", default: "200000" }, out: { type: "string", default: "docs/explain-order-history.md" }, keep: { type: "boolean", default: false } },
 });
 const total = Number(args.orders);
-const base = new URL(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/flashsale");
-const scratch = new URL(base);
-scratch.pathname = `/flashsale_explain_${Date.now().toString(36)}`;
-const admin = new URL(base);
-admin.pathname = "/postgres";
 
 async function sql(url: URL, text: string) {
   const c = new pg.Client({ connectionString: url.toString() });
@@ -82,11 +77,11 @@ function cases(p: Awaited<ReturnType<typeof pick>>): [string, OrderFilter][] {
 }
 
 async function main() {
-  await sql(admin, `CREATE DATABASE "${scratch.pathname.slice(1)}"`);
+  // flashsale_explain_<id>, migrated (test/support/scratch-env.ts, as `npm test` has).
+  const env = await scratchEnv({ kind: "explain" });
+  const scratch = new URL(env.vars.DATABASE_URL);
   const db = createDb(scratch.toString(), 2);
   try {
-    const migrate = spawnSync(path.join(root, "node_modules/.bin/prisma"), ["migrate", "deploy"], { cwd: root, env: { ...process.env, DATABASE_URL: scratch.toString() }, encoding: "utf8" });
-    if (migrate.status !== 0) throw new Error(`migrate deploy failed:\n${migrate.stdout}\n${migrate.stderr}`);
     const t0 = Date.now();
     await sql(scratch, FILL);
     const fillMs = Date.now() - t0;
@@ -121,7 +116,8 @@ async function main() {
     console.log(`wrote ${args.out}`);
   } finally {
     await db.$disconnect();
-    if (!args.keep) await sql(admin, `DROP DATABASE IF EXISTS "${scratch.pathname.slice(1)}" WITH (FORCE)`);
+    if (args.keep) console.log(`kept database ${env.dbName}`);
+    else await env.dispose();
   }
 }
 

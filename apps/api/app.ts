@@ -19,6 +19,7 @@ import { metricsRoutes } from "./routes/metrics.ts";
 import { apiMetrics } from "./metrics/prometheus.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
 import { LocalRefusals } from "./orders/local-refusals.ts";
+import { apiLimits } from "./http/rate-limit.ts";
 
 /** The HTTP application: security headers, the routes of the contract, one error handler. */
 export function createApp(deps: ApiDeps): express.Express {
@@ -35,7 +36,8 @@ export function createApp(deps: ApiDeps): express.Express {
 
   app.use(healthRoutes(deps));
   app.use(openapiRoutes());
-  app.use(userRoutes(deps));
+  const limits = apiLimits(deps.redis, deps.cfg.redisPrefix, deps.cfg.rateLimit);
+  app.use(userRoutes(deps, limits));
   app.use(walletRoutes(deps));
   app.use(itemRoutes(deps));
   // GET /orders (the list) and GET /orders/:id do not overlap: a pattern matches whole segments.
@@ -43,7 +45,7 @@ export function createApp(deps: ApiDeps): express.Express {
   const refusals = new LocalRefusals();
   deps.gate.onUnitsBack(() => refusals.forgetAll());
   deps.statusFeed.onUnitsBack(() => refusals.forgetAll());
-  app.use(orderRoutes({ ...deps, refusals, onReservation: (o) => (metrics.reservation(o), deps.onReservation?.(o)) }));
+  app.use(orderRoutes({ ...deps, refusals, onReservation: (o) => (metrics.reservation(o), deps.onReservation?.(o)) }, limits));
   app.use(orderEventRoutes(deps));
   app.use(refundRoutes(deps));
   app.use(metricsRoutes(deps, metrics));

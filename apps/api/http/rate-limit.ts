@@ -51,3 +51,21 @@ export function loginAttemptLimit(redis: Redis, prefix: string, perSec: number):
     }
   };
 }
+
+export interface ApiLimits {
+  /** POST /orders: per buyer and per address. */
+  orders: RequestHandler;
+  /** POST /auth/token: per address. */
+  login: RequestHandler;
+  /** POST /auth/token: per account asked for. */
+  loginAttempt: (email: string) => Promise<void>;
+}
+
+/** The API's limits, built once by createApp over its Redis connection. */
+export function apiLimits(redis: Redis, prefix: string, limits: RateLimits): ApiLimits {
+  return {
+    orders: rateLimit(redis, prefix, limits, "orders"),
+    login: rateLimit(redis, prefix, { userPerSec: 0, ipPerSec: limits.ipPerSec }, "login"),
+    loginAttempt: loginAttemptLimit(redis, prefix, limits.userPerSec),
+  };
+}

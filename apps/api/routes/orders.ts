@@ -4,7 +4,7 @@ import type { ApiDeps } from "../deps.ts";
 import { placeOrder, readOrder, type PlaceOrderDeps } from "@flashsale/app";
 import { authenticate, requireRole } from "../http/auth.ts";
 import { idempotencyKey, jsonBody, requestHash } from "../http/body.ts";
-import { rateLimit } from "../http/rate-limit.ts";
+import type { ApiLimits } from "../http/rate-limit.ts";
 import { Id, IdParam } from "../http/schemas.ts";
 
 const PlaceOrder = z.object({
@@ -16,12 +16,11 @@ const PlaceOrder = z.object({
 });
 
 /** Placing orders (the hot path) and reading them back. */
-export function orderRoutes(deps: ApiDeps & Pick<PlaceOrderDeps, "refusals">): Router {
+export function orderRoutes(deps: ApiDeps & Pick<PlaceOrderDeps, "refusals">, limits: Pick<ApiLimits, "orders">): Router {
   const r = Router();
   const auth = authenticate(deps.verifyToken);
-  const limited = rateLimit(deps.redis, deps.cfg.redisPrefix, deps.cfg.rateLimit, "orders");
 
-  r.post("/orders", auth, requireRole("buyer"), limited, jsonBody, async (req, res) => {
+  r.post("/orders", auth, requireRole("buyer"), limits.orders, jsonBody, async (req, res) => {
     const body = PlaceOrder.parse(req.body);
     const key = idempotencyKey(req);
     const lines = body.items.map((l) => ({ itemId: l.itemId.toLowerCase(), quantity: l.quantity }));

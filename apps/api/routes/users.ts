@@ -4,7 +4,7 @@ import { createUser, signIn } from "@flashsale/app";
 import type { ApiDeps } from "../deps.ts";
 import { authenticate, issueToken, requireRole } from "../http/auth.ts";
 import { idempotencyScope, jsonBody } from "../http/body.ts";
-import { loginAttemptLimit, rateLimit } from "../http/rate-limit.ts";
+import type { ApiLimits } from "../http/rate-limit.ts";
 import { Text } from "../http/schemas.ts";
 
 const NewUser = z.object({
@@ -16,18 +16,16 @@ const NewUser = z.object({
 const Login = z.object({ email: Text.max(254), password: z.string().max(200) });
 
 /** POST /users (operators create accounts) and POST /auth/token (login). */
-export function userRoutes(deps: ApiDeps): Router {
+export function userRoutes(deps: ApiDeps, limits: Pick<ApiLimits, "login" | "loginAttempt">): Router {
   const r = Router();
   r.post("/users", authenticate(deps.verifyToken), requireRole("operator"), jsonBody, async (req, res) => {
     const body = NewUser.parse(req.body);
     const out = await createUser(body, idempotencyScope(req, body), deps);
     res.status(out.status).location(`/users/${out.body.id}`).json(out.body);
   });
-  const loginLimit = rateLimit(deps.redis, deps.cfg.redisPrefix, { userPerSec: 0, ipPerSec: deps.cfg.rateLimit.ipPerSec }, "login");
-  const attemptLimit = loginAttemptLimit(deps.redis, deps.cfg.redisPrefix, deps.cfg.rateLimit.userPerSec);
-  r.post("/auth/token", loginLimit, jsonBody, async (req, res) => {
+  r.post("/auth/token", limits.login, jsonBody, async (req, res) => {
     const body = Login.parse(req.body);
-    await attemptLimit(body.email);
+    await limits.loginAttempt(body.email);
     res.json(issueToken(deps.cfg.jwt, await signIn(body, deps)));
   });
   return r;

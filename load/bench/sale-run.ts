@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import http from "node:http";
@@ -8,8 +8,7 @@ import type { ReservationGate } from "@flashsale/reservations";
 import { createBuyers } from "../fixtures/buyers";
 import { createSaleItem } from "../fixtures/sale-item";
 import { spawnTs, type Child } from "./children";
-
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+import { quantile, settledTimes, waitSettled } from "./settle-run";
 
 export interface SaleResult {
   workers: number;
@@ -24,17 +23,6 @@ export interface SaleResult {
   /** From the last 202 to the last order's terminal status, in ms. */
   drainMs: number;
   completed: number;
-}
-
-/** When each order was settled, from the workers' debug line `settled`. */
-function settledTimes(logFile: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of readFileSync(logFile, "utf8").split("\n")) {
-    if (!line.includes('"settled"')) continue;
-    const l = JSON.parse(line) as { time: number; orderId: string };
-    out.set(l.orderId, l.time);
-  }
-  return out;
 }
 
 /**
@@ -82,7 +70,7 @@ export async function runSale(opts: {
     };
     await Promise.all(Array.from({ length: opts.concurrency }, lane));
     const answeredMs = Date.now() - t0;
-    await waitRows(db, accepted, 120_000);
+    await waitSettled(db, accepted, 120_000);
     const settled = settledTimes(logFile);
     const times = accepted.map((id) => settled.get(id)).filter((t): t is number => t !== undefined).sort((a, b) => a - b);
     const completed = await db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM orders WHERE id = ANY($1::uuid[]) AND status = 'COMPLETED'`, accepted);
@@ -101,17 +89,6 @@ export async function runSale(opts: {
     agent.destroy();
     await Promise.all(procs.map((p) => p.stop()));
     rmSync(logFile, { force: true });
-  }
-}
-
-/** Waits until every order has its row (a worker writes it with its final status). */
-async function waitRows(db: Db, ids: string[], timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await db.$queryRawUnsafe<{ n: number }[]>(`SELECT COUNT(*)::int AS n FROM orders WHERE id = ANY($1::uuid[])`, ids);
-    if ((r[0]?.n ?? 0) >= ids.length) return;
-    if (Date.now() > deadline) throw new Error(`only ${r[0]?.n} of ${ids.length} sale orders settled in ${timeoutMs} ms`);
-    await new Promise((res) => setTimeout(res, 50));
   }
 }
 

@@ -5,10 +5,10 @@ import type { Db } from "@flashsale/db";
 import { spawnTs, type Child } from "./children";
 import type { BenchRow } from "./table";
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+export const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
 /** Waits until every one of the orders has its row (written only on a final status). */
-async function waitSettled(db: Db, ids: string[], timeoutMs: number): Promise<void> {
+export async function waitSettled(db: Db, ids: string[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const r = await db.$queryRawUnsafe<{ n: number }[]>(`SELECT COUNT(*)::int AS n FROM orders WHERE id = ANY($1::uuid[])`, ids);
@@ -19,7 +19,7 @@ async function waitSettled(db: Db, ids: string[], timeoutMs: number): Promise<vo
 }
 
 /** When each order was settled (acked right after), from the workers' debug line `settled`. */
-function settledTimes(logFile: string): Map<string, number> {
+export function settledTimes(logFile: string): Map<string, number> {
   const out = new Map<string, number>();
   for (const line of readFileSync(logFile, "utf8").split("\n")) {
     if (!line.includes('"settled"')) continue;

@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { createDb, prismaSettleSql, settleOrder, type SettleSql } from "@flashsale/db";
+import { createDb, pgSettleSql, prismaSettleSql, settleOrder, type SettleSql } from "@flashsale/db";
+import { quantile } from "./settle-run";
 import type { FixtureBuyer } from "../fixtures/buyers";
 import type { BenchRow } from "./table";
-
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
 export type SqlVia = "pg" | "prisma";
 
@@ -16,7 +15,7 @@ async function connect(databaseUrl: string, via: SqlVia): Promise<{ sql: SettleS
   }
   const c = new pg.Client({ connectionString: databaseUrl });
   await c.connect();
-  return { sql: { query: async <T>(text: string, values: unknown[]) => (await c.query(text, values)).rows as T[] }, end: () => c.end() };
+  return { sql: pgSettleSql(c), end: () => c.end() };
 }
 
 /**

@@ -11,6 +11,7 @@ import * as explain from "./explain-order-history.ts";
 import * as refunds from "./refund-order.ts";
 import * as metrics from "./order-metrics.ts";
 import * as client from "./client.ts";
+import * as settle from "./settle-order.ts";
 
 export { createDb, createPool, type Db, type Tx } from "./client.ts";
 export const pingDb = guarded(client.pingDb);
@@ -41,4 +42,6 @@ export const explainOrderHistory = guarded(explain.explainOrderHistory);
 export const refundOrder = guarded(refunds.refundOrder);
 export { SETTLED_STATUSES, type SettledStatus, type SettledOrderCounts } from "./order-metrics.ts";
 export const settledOrderCounts = guarded(metrics.settledOrderCounts);
-export { settleOrder, failOrder, pgSettleSql, prismaSettleSql, type SettleOutcome, type SettleSql } from "./settle-order.ts";
+export { pgSettleSql, prismaSettleSql, type SettleOutcome, type SettleSql } from "./settle-order.ts";
+export const settleOrder = guarded(settle.settleOrder);
+export const failOrder = guarded(settle.failOrder);

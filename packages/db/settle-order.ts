@@ -16,9 +16,9 @@ export interface SettleSql {
   query<T>(text: string, values: unknown[]): Promise<T[]>;
 }
 
-/** Settles through a node-postgres pool: the statement goes out as it is. */
-export function pgSettleSql(pool: pg.Pool): SettleSql {
-  return { query: async <T>(text: string, values: unknown[]) => (await pool.query(text, values)).rows as T[] };
+/** Settles through a node-postgres pool or client: the statement goes out as it is. */
+export function pgSettleSql(conn: pg.Pool | pg.Client): SettleSql {
+  return { query: async <T>(text: string, values: unknown[]) => (await conn.query(text, values)).rows as T[] };
 }
 
 /** Settles through the Prisma client's raw query. */

@@ -5,7 +5,7 @@ import { keys, type Keys } from "./keys.ts";
 import { withScripts, type ScriptedRedis } from "./scripts.ts";
 import { itemFields, rebuildGate, type GateSnapshot } from "./rehydrate.ts";
 import { statusChannel } from "./status-feed.ts";
-import { closeOpenOrder, openOrderCounts, type OpenOrderCounts } from "./open-orders.ts";
+import { openOrderCounts, type OpenOrderCounts } from "./open-orders.ts";
 import { refundToGate, type RefundedOrder, type RefundResult } from "./refund.ts";
 import { NO_KEY, reserveOrder, type ReserveRequest, type ReserveResult } from "./reserve.ts";
 
@@ -33,7 +33,6 @@ export interface PendingOrder {
   queued: boolean;
 }
 
-export type ReleaseStatus = "REJECTED" | "FAILED" | "VOID" | "REFUNDED";
 
 
 const UNITS_BACK = "units-back";
@@ -58,25 +57,21 @@ export class ReservationGate {
   }
 
   /**
-   * Gives an order's units back exactly once. With onlyIfPending (the API voiding an order
-   * whose publish failed) it refuses once a worker holds the order and returns "taken".
+   * Gives back the units of an order whose publish failed (the API answers 503), in one
+   * script: refused with "taken" once a worker holds the order (it then stands), "noop" when
+   * Redis has no record of it. The order's lines and key are the ones it was reserved with.
    */
-  async release(orderId: string, status: ReleaseStatus, onlyIfPending = false): Promise<"released" | "noop" | "taken"> {
-    const order = await this.redis.hmget(this.keys.order(orderId), "userId", "lines", "key");
-    if (!order[0]) {
-      await closeOpenOrder(this.redis, this.keys, orderId);
-      return "noop";
-    }
-    const lines = parseLines(order[1] ?? "");
+  async voidOrder(order: { id: string; userId: string; lines: readonly { itemId: string }[]; idempotencyKey?: string }): Promise<"released" | "noop" | "taken"> {
     const k = this.keys;
     const redisKeys = [
       k.epoch,
-      k.order(orderId),
-      k.idempotency(order[0], order[2] || NO_KEY),
-      ...lines.flatMap((l) => [k.itemRemaining(l.itemId), k.itemHeld(l.itemId)]),
+      k.order(order.id),
+      k.idempotency(order.userId, order.idempotencyKey || NO_KEY),
+      k.ordersPending,
+      k.ordersProcessing,
+      ...order.lines.flatMap((l) => [k.itemRemaining(l.itemId), k.itemHeld(l.itemId)]),
     ];
-    const r = await this.redis.release(redisKeys.length, ...redisKeys, status, onlyIfPending ? "1" : "0");
-    if (r !== -1) await closeOpenOrder(this.redis, this.keys, orderId);
+    const r = await this.redis.voidOrder(redisKeys.length, ...redisKeys, order.id);
     if (r === 1) this.local.emit(UNITS_BACK);
     return r === 1 ? "released" : r === -1 ? "taken" : "noop";
   }

@@ -8,9 +8,10 @@ export interface OpenOrderCounts {
 
 /**
  * How many orders are PENDING (reserved, queued) and PROCESSING (a worker holds them): the
- * cardinalities of two sorted sets that reserve.lua, begin-settle.lua and the settle/release
- * steps keep. Entries older than `maxAgeMs` (an order record's lifetime) are pruned first, so
- * an order whose end Redis never heard of cannot be counted for ever. O(1) plus the pruning.
+ * cardinalities of two sorted sets that reserve.lua and begin-settle.lua fill and
+ * finish-settle.lua and void-order.lua empty when the order ends. Entries older than
+ * `maxAgeMs` (an order record's lifetime) are pruned first, so an order whose end Redis never
+ * heard of cannot be counted for ever. O(1) plus the pruning.
  */
 export async function openOrderCounts(redis: ScriptedRedis, k: Keys, now: Date, maxAgeMs: number): Promise<OpenOrderCounts> {
   const oldest = now.getTime() - maxAgeMs;
@@ -23,9 +24,4 @@ export async function openOrderCounts(redis: ScriptedRedis, k: Keys, now: Date, 
     .exec();
   const n = (i: number) => Number(out?.[i]?.[1] ?? 0);
   return { pending: n(2), processing: n(3) };
-}
-
-/** Forgets an order in both sets (it has ended: settled, released or voided); idempotent. */
-export async function closeOpenOrder(redis: ScriptedRedis, k: Keys, orderId: string): Promise<void> {
-  await redis.multi().zrem(k.ordersPending, orderId).zrem(k.ordersProcessing, orderId).exec();
 }

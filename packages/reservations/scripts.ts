@@ -3,22 +3,23 @@ import path from "node:path";
 import { packageRoot } from "@flashsale/config";
 import type { Redis } from "ioredis";
 
-const SCRIPTS = {
-  reserve: { file: "reserve.lua", keys: undefined },
-  release: { file: "release.lua", keys: undefined },
+/** Each script's file, its key count when fixed, and the preludes (shared Lua functions) put before it. */
+const SCRIPTS: Record<string, { file: string; keys?: number; preludes?: string[] }> = {
+  reserve: { file: "reserve.lua" },
+  voidOrder: { file: "void-order.lua", preludes: ["give-back.lua"] },
   beginSettle: { file: "begin-settle.lua", keys: 3 },
-  finishSettle: { file: "finish-settle.lua", keys: undefined },
+  finishSettle: { file: "finish-settle.lua", preludes: ["give-back.lua"] },
   putItem: { file: "put-item.lua", keys: 3 },
   restock: { file: "restock.lua", keys: 3 },
-  refund: { file: "refund.lua", keys: undefined },
-} as const;
+  refund: { file: "refund.lua" },
+};
 
 type Args = (string | number)[];
 
 /** The Lua scripts as typed calls. ioredis runs EVALSHA and falls back to EVAL on NOSCRIPT. */
 export interface ScriptedRedis extends Redis {
   reserve(numKeys: number, ...args: Args): Promise<(string | number)[]>;
-  release(numKeys: number, ...args: Args): Promise<number>;
+  voidOrder(numKeys: number, ...args: Args): Promise<number>;
   beginSettle(...args: Args): Promise<string>;
   finishSettle(numKeys: number, ...args: Args): Promise<number>;
   putItem(...args: Args): Promise<number>;
@@ -30,7 +31,8 @@ export interface ScriptedRedis extends Redis {
 export function withScripts(redis: Redis): ScriptedRedis {
   for (const [name, s] of Object.entries(SCRIPTS)) {
     if ((redis as unknown as Record<string, unknown>)[name]) continue;
-    const lua = readFileSync(path.join(packageRoot(import.meta.url), "scripts", s.file), "utf8");
+    const read = (file: string) => readFileSync(path.join(packageRoot(import.meta.url), "scripts", file), "utf8");
+    const lua = [...(s.preludes ?? []).map(read), read(s.file)].join("\n");
     redis.defineCommand(name, s.keys === undefined ? { lua } : { lua, numberOfKeys: s.keys });
   }
   return redis as ScriptedRedis;

@@ -71,7 +71,7 @@ export async function placeOrder(input: PlaceOrderInput, deps: PlaceOrderDeps): 
     await deps.publisher.publish(cmd);
   } catch (err) {
     // A worker may already hold the order (the confirm was merely slow): then it stands.
-    const voided = await deps.gate.release(orderId, "VOID", true).catch(() => "unknown" as const);
+    const voided = await deps.gate.voidOrder({ id: orderId, userId: input.userId, lines: cmd.lines, idempotencyKey: input.idempotencyKey }).catch(() => "unknown" as const);
     if (voided !== "taken") throw err instanceof AppError ? err : new AppError("UNAVAILABLE", "the order queue is unavailable");
   }
   // Only a repeat of the same Idempotency-Key ever asks whether the order was queued.

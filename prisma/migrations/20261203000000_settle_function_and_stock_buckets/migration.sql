@@ -63,8 +63,8 @@ CREATE FUNCTION items_stock_to_buckets() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
     INSERT INTO "item_stock_buckets" ("item_id", "bucket", "remaining")
-    SELECT NEW."id", g, NEW."stock" / item_stock_bucket_count() + CASE WHEN g < NEW."stock" % item_stock_bucket_count() THEN 1 ELSE 0 END
-    FROM generate_series(0, item_stock_bucket_count() - 1) AS g;
+    SELECT NEW."id", g, 0 FROM generate_series(0, item_stock_bucket_count() - 1) AS g;
+    PERFORM item_stock_spread(NEW."id", NEW."stock");
   ELSIF NEW."stock" > OLD."stock" THEN
     PERFORM item_stock_spread(NEW."id", NEW."stock" - OLD."stock");
   ELSIF NEW."stock" < OLD."stock" THEN
@@ -77,8 +77,8 @@ CREATE TRIGGER items_stock_to_buckets AFTER INSERT OR UPDATE OF "stock" ON "item
 
 -- Existing items: their remaining units become buckets; then the column goes.
 INSERT INTO "item_stock_buckets" ("item_id", "bucket", "remaining")
-SELECT i."id", g, i."remaining" / 16 + CASE WHEN g < i."remaining" % 16 THEN 1 ELSE 0 END
-FROM "items" i CROSS JOIN generate_series(0, 15) AS g;
+SELECT i."id", g, 0 FROM "items" i CROSS JOIN generate_series(0, item_stock_bucket_count() - 1) AS g;
+SELECT item_stock_spread("id", "remaining") FROM "items";
 ALTER TABLE "items" DROP CONSTRAINT "items_remaining_in_stock";
 ALTER TABLE "items" DROP COLUMN "remaining";
 

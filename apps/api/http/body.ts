@@ -1,6 +1,7 @@
 import express, { type RequestHandler } from "express";
 import { createHash } from "node:crypto";
 import { AppError } from "@flashsale/domain";
+import { IdempotencyKey } from "./requests.ts";
 
 const LIMIT = 1024 * 1024;
 const parseJson = express.json({ limit: LIMIT, type: () => true, strict: false });
@@ -43,7 +44,7 @@ export const jsonBody: RequestHandler = (req, res, next) => {
 export function idempotencyKey(req: Parameters<RequestHandler>[0]): string | undefined {
   const key = req.headers["idempotency-key"];
   if (key === undefined) return undefined;
-  if (typeof key !== "string" || key.length === 0 || key.length > 255) {
+  if (typeof key !== "string" || !IdempotencyKey.safeParse(key).success) {
     throw new AppError("VALIDATION_FAILED", "Idempotency-Key must be 1 to 255 characters");
   }
   return key;

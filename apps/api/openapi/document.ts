@@ -20,14 +20,38 @@ business rules. A request to a path or method not described here (OPTIONS includ
 \`NoSuchEndpoint\` response (404 \`NOT_FOUND\`); one the HTTP parser refuses, on any path, with \`UnparseableRequest\`
 (400) or \`HeadersTooLarge\` (431). Lists take \`limit\` (1..200, default 50) and an opaque \`cursor\` and return \`{data, nextCursor}\`.`;
 
-/** Responses in numeric order of status, so the file reads top-down. */
+const TAGS: Record<string, string> = {
+  health: "Liveness and readiness probes",
+  users: "Accounts and sign-in",
+  wallets: "Balances, the ledger, credits and debits",
+  items: "The things on sale",
+  orders: "Placing, reading and refunding orders",
+  metrics: "Counts and timings of the sale",
+  documents: "This document and the operators' dashboard",
+};
+
+const res = (name: string): Obj => ({ $ref: `#/components/responses/${name}` });
+/** What the HTTP server answers on any path before an endpoint runs (http/server-refusals.ts). */
+const SERVER_REFUSALS: Obj = {
+  "400": res("UnparseableRequest"),
+  "408": res("RequestTimeout"),
+  "413": res("PayloadTooLarge"),
+  "417": res("ExpectationFailed"),
+  "431": res("HeadersTooLarge"),
+};
+
+/**
+ * The server's refusals can answer any path, so every operation lists them (an operation's own
+ * 400 and 413 cover the server's too). Then responses in numeric order of status, so the file reads top-down.
+ */
 function sortResponses(paths: Record<string, Obj>): Record<string, Obj> {
   const out: Record<string, Obj> = {};
   for (const [path, item] of Object.entries(paths)) {
     out[path] = Object.fromEntries(
       Object.entries(item).map(([method, op]) => {
         const o = op as { responses: Obj };
-        const responses = Object.fromEntries(Object.entries(o.responses).sort(([a], [b]) => a.localeCompare(b)));
+        const all = { ...SERVER_REFUSALS, ...o.responses };
+        const responses = Object.fromEntries(Object.entries(all).sort(([a], [b]) => a.localeCompare(b)));
         return [method, { ...o, responses }];
       }),
     );
@@ -39,9 +63,9 @@ export function buildDocument(): Obj {
   const paths = { ...accountPaths, ...salePaths, ...opsPaths };
   return {
     openapi: "3.1.1",
-    jsonSchemaDialect: "https://spec.openapis.org/oas/3.1/dialect/base",
     info: { title: "flashsale", version: "0.1.0", description: DESCRIPTION, license: { name: "UNLICENSED", identifier: "UNLICENSED" } },
-    tags: ["health", "users", "wallets", "items", "orders", "metrics", "documents"].map((name) => ({ name })),
+    servers: [{ url: "/", description: "the origin this document is served from (npm start: port PORT, default 3000)" }],
+    tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     security: [{ bearer: [] }],
     paths: sortResponses(Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b)))),
     components: {

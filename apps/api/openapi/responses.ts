@@ -36,14 +36,22 @@ export function problem(description: string, codes: ErrorCode[], opts: { schema?
   };
 }
 
+/** A refusal of the HTTP server with a status of its own and code VALIDATION_FAILED (http/server-refusals.ts). */
+function serverProblem(status: number, description: string): Obj {
+  return {
+    description: `${description} (status ${status}, code VALIDATION_FAILED)`,
+    content: { "application/problem+json": { schema: { allOf: [ref("Problem")], properties: { status: { const: status }, code: { enum: ["VALIDATION_FAILED"] } } } } },
+  };
+}
+
 const r = (name: string): Obj => ({ $ref: `#/components/responses/${name}` });
 
 /** The problems most operations share, kept once under components.responses. */
 export const sharedResponses: Record<string, Obj> = {
-  ValidationFailed: problem("The request's shape is wrong: body, query, an id that is not a UUID, or an Idempotency-Key over 255 characters", ["VALIDATION_FAILED"]),
+  ValidationFailed: problem("The request's shape is wrong: body, query, an id that is not a UUID, or an Idempotency-Key over 255 characters; or Node's HTTP parser refused the request (a malformed header line, a duplicate Content-Length)", ["VALIDATION_FAILED"]),
   Unauthenticated: problem("No bearer token, or one that is malformed, expired, not yet valid, badly signed or of a refused algorithm", ["UNAUTHENTICATED"]),
   Forbidden: problem("The token's role may not do this", ["FORBIDDEN"]),
-  PayloadTooLarge: problem("The body is over 1 MB", ["PAYLOAD_TOO_LARGE"]),
+  PayloadTooLarge: problem("The body is over 1 MB (or, on any path, its chunk extensions are too large)", ["PAYLOAD_TOO_LARGE"]),
   UnsupportedMediaType: problem("A body was sent that is not application/json", ["UNSUPPORTED_MEDIA_TYPE"]),
   IdempotencyKeyReused: problem("This Idempotency-Key was used with a different request", ["IDEMPOTENCY_KEY_REUSED"]),
   RateLimited: problem("Too many requests from this user or address", ["RATE_LIMITED"], { headers: retryAfterHeader }),
@@ -52,12 +60,9 @@ export const sharedResponses: Record<string, Obj> = {
   NoSuchEndpoint: problem("No endpoint has this path and method (OPTIONS included): every request the document does not describe is answered so", ["NOT_FOUND"]),
   // Answered by Node's HTTP parser for any path, before an endpoint runs; code VALIDATION_FAILED.
   UnparseableRequest: problem("Any request Node's HTTP parser refuses (a malformed header line, a duplicate Content-Length)", ["VALIDATION_FAILED"]),
-  HeadersTooLarge: {
-    description: "Any request whose headers are over 16 KB (status 431, code VALIDATION_FAILED), answered before an endpoint runs",
-    content: {
-      "application/problem+json": { schema: { allOf: [ref("Problem")], properties: { status: { const: 431 }, code: { enum: ["VALIDATION_FAILED"] } } } },
-    },
-  },
+  HeadersTooLarge: serverProblem(431, "Any request whose headers are over 16 KB, answered before an endpoint runs"),
+  RequestTimeout: serverProblem(408, "A request whose headers or body did not arrive in time; the connection is closed"),
+  ExpectationFailed: serverProblem(417, "An `Expect` other than `100-continue`; the connection is closed"),
 };
 
 /** The refusals an operation can give, by kind, in the contract's order of checks. */

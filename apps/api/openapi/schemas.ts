@@ -102,7 +102,7 @@ export const responseSchemas: Record<string, Schema> = {
       allOf: [
         { if: { required: ["status"], properties: { status: { const: "REJECTED" } } }, then: { required: ["reason"], properties: { reason: { enum: [...REJECTION_REASONS] } } } },
         { if: { required: ["status"], properties: { status: { const: "FAILED" } } }, then: { required: ["reason"], properties: { reason: { const: "RETRIES_EXHAUSTED" } } } },
-        { if: { required: ["status"], properties: { status: { enum: ["PENDING", "PROCESSING", "COMPLETED", "REFUNDED"] } } }, then: { not: { required: ["reason"] } } },
+        { if: { required: ["status"], properties: { status: { enum: ["PENDING", "PROCESSING", "COMPLETED", "REFUNDED"] } } }, then: { properties: { reason: false } } },
       ],
     },
   ),

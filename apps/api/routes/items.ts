@@ -1,24 +1,11 @@
 import { Router } from "express";
-import { z } from "zod";
 import { createItem, listItems, readItem, restockItem } from "@flashsale/app";
 import type { ApiDeps } from "../deps.ts";
 import { authenticate, requireRole } from "../http/auth.ts";
 import { idempotencyScope, jsonBody } from "../http/body.ts";
 import { decodeCursor, encodeCursor, PageQuery } from "../http/paging.ts";
-import { Currency, IdParam, Instant, Text } from "../http/schemas.ts";
-
-const NewItem = z.object({
-  name: Text.trim().min(1).max(200),
-  price: z.number().int().min(0).max(100_000_000_000),
-  currency: Currency,
-  stock: z.number().int().min(0).max(10_000_000),
-  maxPerUser: z.number().int().min(1).max(1000).default(1),
-  startsAt: Instant.optional(),
-  endsAt: Instant.nullable().optional(),
-  rewardRate: z.number().min(0).max(1).default(0),
-});
-
-const Restock = z.object({ quantity: z.number().int().min(1).max(10_000_000) });
+import { NewItem, Restock } from "../http/requests.ts";
+import { IdParam } from "../http/schemas.ts";
 
 /** The things on sale: public reads, operators' create and restock. */
 export function itemRoutes(deps: ApiDeps): Router {

@@ -1,19 +1,11 @@
 import { Router } from "express";
-import { z } from "zod";
 import type { ApiDeps } from "../deps.ts";
 import { placeOrder, readOrder, type PlaceOrderDeps } from "@flashsale/app";
 import { authenticate, requireRole } from "../http/auth.ts";
 import { idempotencyKey, jsonBody, requestHash } from "../http/body.ts";
 import type { ApiLimits } from "../http/rate-limit.ts";
-import { Id, IdParam } from "../http/schemas.ts";
-
-const PlaceOrder = z.object({
-  items: z
-    .array(z.object({ itemId: Id, quantity: z.number().int().min(1).max(1000) }))
-    .min(1)
-    .max(20)
-    .refine((lines) => new Set(lines.map((l) => l.itemId.toLowerCase())).size === lines.length, "each item may appear once"),
-});
+import { PlaceOrder } from "../http/requests.ts";
+import { IdParam } from "../http/schemas.ts";
 
 /** Placing orders (the hot path) and reading them back. */
 export function orderRoutes(deps: ApiDeps & Pick<PlaceOrderDeps, "refusals">, limits: Pick<ApiLimits, "orders">): Router {

@@ -1,19 +1,10 @@
 import { Router } from "express";
-import { z } from "zod";
 import { createUser, signIn } from "@flashsale/app";
 import type { ApiDeps } from "../deps.ts";
 import { authenticate, issueToken, requireRole } from "../http/auth.ts";
 import { idempotencyScope, jsonBody } from "../http/body.ts";
 import type { ApiLimits } from "../http/rate-limit.ts";
-import { Text } from "../http/schemas.ts";
-
-const NewUser = z.object({
-  email: z.email().max(254),
-  password: z.string().min(8).max(200).optional(),
-  role: z.enum(["buyer", "operator"]).default("buyer"),
-});
-
-const Login = z.object({ email: Text.max(254), password: z.string().max(200) });
+import { Login, NewUser } from "../http/requests.ts";
 
 /** POST /users (operators create accounts) and POST /auth/token (login). */
 export function userRoutes(deps: ApiDeps, limits: Pick<ApiLimits, "login" | "loginAttempt">): Router {

@@ -1,13 +1,11 @@
 import { Router } from "express";
-import { z } from "zod";
 import type { ApiDeps } from "../deps.ts";
 import { adjustWallet, readBalances, readLedger } from "@flashsale/app";
 import { authenticate, requireRole } from "../http/auth.ts";
 import { idempotencyScope, jsonBody } from "../http/body.ts";
 import { decodeCursor, encodeCursor, PageQuery } from "../http/paging.ts";
-import { Amount, Currency, IdParam } from "../http/schemas.ts";
-
-const Adjust = z.object({ amount: Amount, currency: Currency });
+import { WalletAdjustment } from "../http/requests.ts";
+import { IdParam } from "../http/schemas.ts";
 
 /** Balances, the ledger, and operators' credit and debit. */
 export function walletRoutes(deps: ApiDeps): Router {
@@ -31,7 +29,7 @@ export function walletRoutes(deps: ApiDeps): Router {
   for (const direction of ["credit", "debit"] as const) {
     r.post(`/users/:id/balance/${direction}`, auth, requireRole("operator"), jsonBody, async (req, res) => {
       const { id } = IdParam.parse(req.params);
-      const body = Adjust.parse(req.body);
+      const body = WalletAdjustment.parse(req.body);
       const scope = idempotencyScope(req, body); // a malformed key is shape: 400 before existence
       const out = await adjustWallet({ direction, userId: id, currency: body.currency, amount: body.amount }, scope, deps);
       res.status(out.status).json(out.body);

@@ -3,6 +3,7 @@ import { pino, type Logger } from "pino";
 import type { Config } from "@flashsale/config";
 import { createDb, createPool, pgSettleSql } from "@flashsale/db";
 import { ReservationGate } from "@flashsale/reservations";
+import type { SettleStages } from "@flashsale/app";
 import { SettleConsumer } from "@flashsale/queue";
 import { settleHandlers } from "./settle-handlers.ts";
 import { serveMetrics, workerMetrics } from "./metrics-server.ts";
@@ -14,8 +15,11 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/** Starts one settle worker: a consumer with prefetch(1) over its own database pool and Redis connection. */
-export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLevel, name: "worker" })): Promise<RunningWorker> {
+/**
+ * Starts one settle worker: a consumer with prefetch(1) over its own database pool and Redis
+ * connection. `stages` is for tests only (wait inside a settle to kill the process there).
+ */
+export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLevel, name: "worker" }), opts: { stages?: SettleStages } = {}): Promise<RunningWorker> {
   // One pool: the settle statement goes through it directly, Prisma's few reads over the same connections.
   const pool = createPool(cfg.databaseUrl, 4);
   pool.on("error", (err) => log.warn({ err: err.message }, "postgres pool error"));
@@ -24,7 +28,7 @@ export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLeve
   redis.on("error", (err) => log.warn({ err: err.message }, "redis error"));
   const gate = new ReservationGate(redis, cfg.redisPrefix, undefined, cfg.idempotencyTtlSeconds);
   const metrics = workerMetrics();
-  const handlers = settleHandlers({ db, sql: pgSettleSql(pool), gate, log, now: () => new Date(), faultPause: cfg.faultPause, onSettled: metrics.settled });
+  const handlers = settleHandlers({ db, sql: pgSettleSql(pool), gate, log, now: () => new Date(), stages: opts.stages, onSettled: metrics.settled });
   const consumer = new SettleConsumer(cfg.rabbitmqUrl, cfg.queue, metrics.instrument(handlers), log);
   await consumer.start();
   const metricsServer = await serveMetrics(cfg.workerMetricsPort, metrics.registry, log);

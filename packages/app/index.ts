@@ -6,7 +6,7 @@ export { refund, type RefundDeps } from "./orders/refund.ts";
 export { lookupOrder, pendingView, type LookupDeps } from "./orders/order-view.ts";
 export { readOrder } from "./orders/read-order.ts";
 export { listOrders, type OrderQuery } from "./orders/list-orders.ts";
-// Settling and rejecting (the worker's apps/worker/settle-handlers.ts) move here next, as orders/settle-order.ts.
+export { settle, failSettle, type SettleDeps, type SettleStages } from "./orders/settle-order.ts";
 export { createUser, signIn, type NewUser } from "./users/users.ts";
 export { readBalances, readLedger, adjustWallet, type Adjustment } from "./wallets/wallets.ts";
 export { itemView, listItems, readItem, createItem, restockItem, type ItemView, type NewItemInput } from "./items/items.ts";

@@ -39,11 +39,6 @@ const Schema = z
     PUBLISH_TIMEOUT_MS: intFrom(5000, 1),
     WORKER_METRICS_PORT: intFrom(9100).pipe(z.number().max(65535)),
     IDEMPOTENCY_TTL_SECONDS: intFrom(86400, 86400),
-    // Test-only fault injection: the worker pauses at a stage so a test can kill it there.
-    FAULT_PAUSE: z
-      .string()
-      .regex(/^(before-settle|after-commit):\d+$/, "stage:milliseconds (before-settle or after-commit)")
-      .optional(),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV !== "development" && !c.JWT_SECRET && !c.JWT_PUBLIC_KEY && !c.JWKS_URL) {
@@ -88,9 +83,6 @@ export function parseConfig(env: Record<string, string | undefined>) {
     },
     workerMetricsPort: c.WORKER_METRICS_PORT,
     idempotencyTtlSeconds: c.IDEMPOTENCY_TTL_SECONDS,
-    faultPause: c.FAULT_PAUSE
-      ? { stage: c.FAULT_PAUSE.split(":")[0] as "before-settle" | "after-commit", ms: Number(c.FAULT_PAUSE.split(":")[1]) }
-      : undefined,
   };
 }
 

@@ -15,7 +15,6 @@ const UNSET_ON_PURPOSE: Record<string, string> = {
   JWT_ISSUER: "optional claim check",
   JWT_AUDIENCE: "optional claim check",
   WORKERS: "npm start's worker count; KEDA scales worker pods here",
-  FAULT_PAUSE: "test-only fault injection",
   REDIS_CLUSTER_NODES: "planned (issue 11); the manifests target one REDIS_URL",
   RABBITMQ_URLS: "planned (issue 11); the manifests target one RABBITMQ_URL",
   DATABASE_REPLICA_URL: "planned (issue 11); the manifests read from the primary",

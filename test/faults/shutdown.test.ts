@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { isolatedQueue, makeBuyer, startStack, type Stack } from "../support/stack";
 import { makeItem } from "../support/fixtures";
 import { queueCounts } from "../support/broker";
-import { exited, killAll, spawnApp } from "../support/processes";
+import { exited, killAll, spawnApp, spawnPausedWorker } from "../support/processes";
 import { waitFor } from "../support/wait";
 import { freePort } from "../../load/bench/children";
 import { itemRemaining } from "@flashsale/db";
@@ -23,7 +23,7 @@ describe("graceful shutdown", function () {
   it("when a worker gets SIGTERM while it holds a message, then it settles and acks that message, then exits 0", async () => {
     const item = await makeItem(s, { stock: 2 });
     const buyer = await makeBuyer(s);
-    const child = spawnApp("worker", { ...queue, FAULT_PAUSE: "before-settle:1500", WORKER_METRICS_PORT: "0" });
+    const child = spawnPausedWorker({ stage: "before-settle", ms: 1500 }, { ...queue, WORKER_METRICS_PORT: "0" });
     const r = await fetch(`${s.url}/orders`, {
       method: "POST",
       headers: { authorization: `Bearer ${buyer.token}`, "content-type": "application/json" },

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { makeBuyer, startStack, isolatedQueue, type Stack } from "../support/stack";
 import { makeItem, moneyOf, order } from "../support/fixtures";
-import { exited, killAll, spawnApp } from "../support/processes";
+import { exited, killAll, spawnPausedWorker } from "../support/processes";
 import { waitFor } from "../support/wait";
 import { itemRemaining } from "@flashsale/db";
 
@@ -23,7 +23,7 @@ describe("a worker killed mid-settle", function () {
     it(`when a worker is SIGKILLed ${stage === "before-settle" ? "after receiving a message, before settling" : "after the commit, before the ack"}, then after redelivery the order is settled once and charged once`, async () => {
       const item = await makeItem(s, { stock: 5, price: 1200 });
       const buyer = await makeBuyer(s, { USD: 5000 });
-      const child = spawnApp("worker", { ...queue, FAULT_PAUSE: `${stage}:60000` });
+      const child = spawnPausedWorker({ stage, ms: 60_000 }, queue);
       const placed = await order(s, buyer.token, item.id);
       expect(placed.status).to.equal(202);
       const db = s.api.deps.db;

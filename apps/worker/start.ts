@@ -24,7 +24,8 @@ export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLeve
   const pool = createPool(cfg.databaseUrl, 4);
   pool.on("error", (err) => log.warn({ err: err.message }, "postgres pool error"));
   const db = createDb(pool);
-  const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, enableAutoPipelining: true });
+  // No auto-pipelining: with prefetch(1) a worker has one command in flight, so batching only adds a tick and a Pipeline per call.
+  const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
   redis.on("error", (err) => log.warn({ err: err.message }, "redis error"));
   const gate = new ReservationGate(redis, cfg.redisPrefix, undefined, cfg.idempotencyTtlSeconds);
   const metrics = workerMetrics();

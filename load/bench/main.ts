@@ -2,7 +2,7 @@
 // --sale-units 2000 --only http,settle,sale --cpu-prof]`: every benchmark in one run on an
 // isolated database, Redis prefix and queue names; prints a table (and the sale of issue 9)
 // and writes load/out/bench.json (and CPU profiles with --cpu-prof).
-import { mkdirSync, rmSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -185,6 +185,7 @@ process.stdout.write(`API RSS: ${rss.apiIdle.toFixed(0)} MB idle, ${rss.api.toFi
 process.stdout.write(`load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${machine.loadAfter.map((l) => l.toFixed(2)).join(" ")} (${machine.cpus} CPUs)\n`);
 for (const t of targets) process.stdout.write(`${t.met ? "✓" : "✗"} ${t.name}: ${t.measured}\n`);
 for (const name of values["cpu-prof"] ? ["ceiling", "api", "worker"] : []) {
+  if (!existsSync(path.join(profDir, name))) continue; // that process did not run (--only)
   const file = mainThreadProfile(name);
   if (file) process.stdout.write(`\n${name}: ${path.relative(root, file)}\n${formatProfile(summariseProfile(file))}\n`);
 }

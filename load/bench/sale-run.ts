@@ -1,6 +1,3 @@
-import { rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import http from "node:http";
 import type { Config } from "@flashsale/config";
 import type { Db } from "@flashsale/db";
@@ -40,9 +37,7 @@ export async function runSale(opts: {
   const { db, workers } = opts;
   const buyers = await createBuyers(db, opts.jwt, { count: opts.buyers, balance: 100_000, currency: "USD" });
   const item = await createSaleItem(db, opts.gate, { name: `bench: sale with ${workers} workers`, price: 100, currency: "USD", stock: opts.units, maxPerUser: 1 });
-  const logFile = path.join(os.tmpdir(), `flashsale-bench-sale-${process.pid}-${workers}.log`);
-  rmSync(logFile, { force: true });
-  const procs: Child[] = Array.from({ length: workers }, () => spawnTs("apps/worker/main.ts", { ...opts.env, LOG_LEVEL: "debug" }, { stdoutFile: logFile }));
+  const procs: Child[] = Array.from({ length: workers }, () => spawnTs("apps/worker/main.ts", opts.env));
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency });
   const body = JSON.stringify({ items: [{ itemId: item.id, quantity: 1 }] });
   const accepted: string[] = [];
@@ -71,7 +66,7 @@ export async function runSale(opts: {
     await Promise.all(Array.from({ length: opts.concurrency }, lane));
     const answeredMs = Date.now() - t0;
     await waitSettled(db, accepted, 120_000);
-    const settled = settledTimes(logFile);
+    const settled = await settledTimes(db, accepted);
     const times = accepted.map((id) => settled.get(id)).filter((t): t is number => t !== undefined).sort((a, b) => a - b);
     const completed = await db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM orders WHERE id = ANY($1::uuid[]) AND status = 'COMPLETED'`, accepted);
     lat.sort((a, b) => a - b);
@@ -88,7 +83,6 @@ export async function runSale(opts: {
   } finally {
     agent.destroy();
     await Promise.all(procs.map((p) => p.stop()));
-    rmSync(logFile, { force: true });
   }
 }
 

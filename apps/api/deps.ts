@@ -10,6 +10,8 @@ import type { Auth } from "./http/auth.ts";
 export interface ApiDeps {
   cfg: Config;
   db: Db;
+  /** Lists and metrics read here: the replica (DATABASE_REPLICA_URL), or `db` itself when none is set. */
+  readDb: Db;
   redis: Redis;
   gate: ReservationGate;
   statusFeed: OrderStatusFeed;

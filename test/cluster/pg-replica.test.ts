@@ -10,8 +10,23 @@ import { call } from "../support/http";
 import { waitFor } from "../support/wait";
 import { deleteRedisKeys } from "../support/scratch-env";
 import { PgReplicaPair, pgReplicaUnavailable, skippedWithoutPgReplica } from "../support/pg-replica";
+import { parseConfig } from "@flashsale/config";
 
 const SUITE = "a PostgreSQL streaming replica (DATABASE_REPLICA_URL)";
+
+describe("DATABASE_REPLICA_URL", () => {
+  const env = { NODE_ENV: "test", JWT_SECRET: "x".repeat(16) };
+  it("when it is unset, then there is no replica; when set, then it is taken as given", () => {
+    expect(parseConfig(env).databaseReplicaUrl).to.equal(undefined);
+    expect(parseConfig({ ...env, DATABASE_REPLICA_URL: "postgres://reader@replica:5432/flashsale" }).databaseReplicaUrl).to.equal("postgres://reader@replica:5432/flashsale");
+  });
+
+  it("when it is malformed or empty, then the configuration is refused in one line naming it", () => {
+    for (const bad of ["mysql://replica/flashsale", "replica:5432", ""]) {
+      expect(() => parseConfig({ ...env, DATABASE_REPLICA_URL: bad })).to.throw("invalid configuration: DATABASE_REPLICA_URL must be a URL (postgresql: or postgres:)");
+    }
+  });
+});
 
 describe(SUITE, function () {
   this.timeout(60_000);

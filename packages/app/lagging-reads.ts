@@ -13,18 +13,32 @@ export interface ReadDbs {
   readDb: Db;
 }
 
+const REST_MS = 5000;
+// When each replica client last failed: for REST_MS after that its reads go straight to the
+// primary, so a wedged replica costs one slow read per rest, not every list its timeout.
+const failedAt = new WeakMap<Db, number>();
+const resting = (readDb: Db) => Date.now() - (failedAt.get(readDb) ?? -Infinity) < REST_MS;
+
 /**
  * Runs a read that may lag (a list, a count) on `readDb`. A replica that does not answer, or
- * fails the query for its own reasons (a recovery conflict), hands the same read to the
- * primary: a read has no effect to repeat, so an absent replica slows lists and never fails them.
- * A refusal of the request itself (an AppError other than UNAVAILABLE) is the answer either way.
+ * fails the query for its own reasons (a recovery conflict, a timeout), hands the same read to
+ * the primary, and the next reads too for a few seconds: a read has no effect to repeat, so an
+ * absent replica slows a list at most once and never fails it. A refusal of the request itself
+ * (an AppError other than UNAVAILABLE) is the answer either way.
  */
 export async function lagging<T>(deps: ReadDbs, read: (db: Db) => Promise<T>): Promise<T> {
-  if (deps.readDb === deps.db) return read(deps.db);
+  if (deps.readDb === deps.db || resting(deps.readDb)) return read(deps.db);
   try {
     return await read(deps.readDb);
   } catch (err) {
     if (isAppError(err) && err.code !== "UNAVAILABLE") throw err;
+    failedAt.set(deps.readDb, Date.now());
     return read(deps.db);
   }
+}
+
+/** What a readiness probe learnt of the replica: answering, its reads resume at once; not, they rest on the primary. */
+export function replicaProbed(readDb: Db, answered: boolean): void {
+  if (answered) failedAt.delete(readDb);
+  else failedAt.set(readDb, Date.now());
 }

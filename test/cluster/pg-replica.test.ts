@@ -127,6 +127,36 @@ describe(SUITE, function () {
     await waitFor("GET /items to list the item", listed, 10_000);
   });
 
+  it("when the replica stops answering, then a list waits at most its timeouts before the primary answers, the next lists go straight to the primary, and it is used again once it answers", async () => {
+    const item = await makeItem(s, { stock: 2, price: 300, maxPerUser: 2 });
+    const buyer = await makeBuyer(s, { USD: 1000 });
+    const placed = await order(s, buyer.token, item.id);
+    expect(placed.status, placed.text).to.equal(202);
+    await waitFor("history to show the order", async () => (await historyIds(buyer.token)).includes(placed.body.id));
+    pair!.freezeReplica();
+    try {
+      const timed = async () => {
+        const t0 = Date.now();
+        expect(await historyIds(buyer.token)).to.include(placed.body.id);
+        return Date.now() - t0;
+      };
+      // 1 s to connect or 3 s for a query on a pooled connection, then the primary.
+      expect(await timed()).to.be.below(5000);
+      expect(await timed()).to.be.below(1000);
+      const ready = await get("/readyz");
+      expect(ready.status).to.equal(200);
+      expect(ready.body.checks.replica).to.equal("down");
+    } finally {
+      pair!.thawReplica();
+    }
+    await waitFor("/readyz to see the replica again", async () => (await get("/readyz")).body.checks?.replica === "ok", 15_000);
+    await pair!.pauseReplay();
+    const again = await order(s, buyer.token, item.id);
+    expect(again.status, again.text).to.equal(202);
+    await waitFor("the second order COMPLETED", async () => (await get(`/orders/${again.body.id}`, buyer.token)).body.status === "COMPLETED");
+    expect(await historyIds(buyer.token)).to.not.include(again.body.id);
+  });
+
   it("when the replica is down, then /readyz stays 200 naming it in checks, lists are served by the primary, and it is used again once back", async () => {
     const ready = await get("/readyz");
     expect(ready.status).to.equal(200);

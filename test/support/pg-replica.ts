@@ -3,7 +3,7 @@
 // from the machine's PostgreSQL 15. The machine's server on 5432 is never touched. As root the
 // binaries run as the `postgres` user (initdb refuses root). ~2 s to start, ~85 MB on disk.
 import { execFile, spawnSync } from "node:child_process";
-import { accessSync, constants, chownSync, rmSync } from "node:fs";
+import { accessSync, constants, chownSync, readFileSync, rmSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -131,6 +131,24 @@ export class PgReplicaPair {
     await this.startServer("replica");
   }
 
+  /**
+   * SIGSTOPs every process of the replica (a wedged host): connections are accepted by the
+   * kernel and never answered. thawReplica() sends SIGCONT.
+   */
+  freezeReplica(): void {
+    for (const pid of this.replicaPids()) process.kill(pid, "SIGSTOP");
+  }
+
+  thawReplica(): void {
+    for (const pid of this.replicaPids()) process.kill(pid, "SIGCONT");
+  }
+
+  private replicaPids(): number[] {
+    const postmaster = Number(readFileSync(path.join(this.data("replica"), "postmaster.pid"), "utf8").split("\n")[0]);
+    const children = spawnSync("ps", ["-o", "pid=", "--ppid", String(postmaster)], { encoding: "utf8" }).stdout.split("\n").map(Number).filter(Boolean);
+    return [postmaster, ...children];
+  }
+
   /** Stops both servers and removes the directory; safe to call twice and after a failed start. */
   async stop(): Promise<void> {
     process.removeListener("exit", this.onExit);
@@ -139,6 +157,11 @@ export class PgReplicaPair {
 
   private stopNow(): void {
     if (!this.dir) return;
+    try {
+      this.thawReplica();
+    } catch {
+      // not running
+    }
     for (const node of ["replica", "primary"] as const) {
       const [file, argv] = command("pg_ctl", ["-D", this.data(node), "-m", "immediate", "-w", "stop"]);
       spawnSync(file, argv, { cwd: os.tmpdir(), stdio: "ignore", timeout: 30_000 });

@@ -1,4 +1,5 @@
 import { pingDb, type Db } from "@flashsale/db";
+import { replicaProbed } from "../lagging-reads.ts";
 
 const within = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), ms))]);
@@ -11,7 +12,8 @@ export type Readiness = { checks: ReadinessChecks; unavailable: ("postgres" | "r
 /**
  * Whether each dependency answers within a second (the broker: whether the publisher is
  * connected), and the ones the API cannot serve without. The replica is reported but never
- * makes the API unready: while it is away its reads go to the primary (lagging()).
+ * makes the API unready: while it is away its reads go to the primary (lagging()), and once it
+ * answers again they return to it.
  */
 export async function readiness(deps: { db: Db; readDb: Db; redis: { ping(): Promise<unknown> }; publisher: { connected: boolean } }): Promise<Readiness> {
   const probe = async (f: () => Promise<unknown>) => within(f(), 1000).then(() => "ok" as const, () => "down" as const);
@@ -21,7 +23,10 @@ export async function readiness(deps: { db: Db; readDb: Db; redis: { ping(): Pro
     deps.readDb === deps.db ? undefined : probe(() => pingDb(deps.readDb)),
   ]);
   const checks: ReadinessChecks = { postgres, redis, rabbitmq: deps.publisher.connected ? "ok" : "down" };
-  if (replica) checks.replica = replica;
+  if (replica) {
+    checks.replica = replica;
+    replicaProbed(deps.readDb, replica === "ok");
+  }
   const required = { postgres: checks.postgres, redis: checks.redis, rabbitmq: checks.rabbitmq };
   return { checks, unavailable: (Object.keys(required) as (keyof typeof required)[]).filter((k) => required[k] === "down") };
 }

@@ -66,12 +66,20 @@ export class PgReplicaPair {
   primaryPort = 0;
   replicaPort = 0;
   private readonly onExit = () => this.stopNow();
+  // Ctrl-C or a CI timeout's SIGTERM: remove the pair, then die of the signal as before.
+  private readonly onSignal = (signal: NodeJS.Signals) => {
+    this.stopNow();
+    this.unhook();
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
 
   /** Makes, starts and migrates the primary, clones it with pg_basebackup and waits for the replica to replay. On failure, removes what it made and throws. */
   async start(): Promise<this> {
     this.dir = await mkdtemp(path.join(os.tmpdir(), "flashsale-pg-"));
-    // Also when the suite is killed or throws past every after(): no server is left running.
+    // Also when the suite exits early or is interrupted: no server is left running.
     process.once("exit", this.onExit);
+    process.once("SIGINT", this.onSignal);
+    process.once("SIGTERM", this.onSignal);
     try {
       if (asRoot) chownSync(this.dir, Number(spawnSync("id", ["-u", "postgres"]).stdout), Number(spawnSync("id", ["-g", "postgres"]).stdout));
       this.primaryPort = await freePort();
@@ -151,8 +159,14 @@ export class PgReplicaPair {
 
   /** Stops both servers and removes the directory; safe to call twice and after a failed start. */
   async stop(): Promise<void> {
-    process.removeListener("exit", this.onExit);
+    this.unhook();
     this.stopNow();
+  }
+
+  private unhook(): void {
+    process.removeListener("exit", this.onExit);
+    process.removeListener("SIGINT", this.onSignal);
+    process.removeListener("SIGTERM", this.onSignal);
   }
 
   private stopNow(): void {

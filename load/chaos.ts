@@ -7,7 +7,7 @@
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import { parseConfig } from "@flashsale/config";
-import { createDb } from "@flashsale/db";
+import { createDb, gateSnapshot } from "@flashsale/db";
 import { ReservationGate } from "@flashsale/reservations";
 import { createBuyers } from "./fixtures/buyers";
 import { FAULTS, type Fault } from "./chaos/faults";
@@ -31,7 +31,7 @@ const cfg = parseConfig({ ...process.env, ...run.env });
 const db = createDb(cfg.databaseUrl, 4);
 const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: 2 });
 redis.on("error", () => undefined);
-const gate = new ReservationGate(redis, cfg.redisPrefix);
+const gate = new ReservationGate(redis, cfg.redisPrefix, { snapshot: () => gateSnapshot(db) });
 const stack = new SupervisedStack(run.env);
 const results: ScenarioResult[] = [];
 let exitCode = 1;

@@ -4,12 +4,13 @@ import { Redis } from "ioredis";
 import { pino, type Logger } from "pino";
 import type { Config } from "@flashsale/config";
 import { createDb, createReplicaDb, gateSnapshot } from "@flashsale/db";
-import { OrderStatusFeed, ReservationGate } from "@flashsale/reservations";
+import { ReservationGate } from "@flashsale/reservations";
 import { OrderPublisher } from "@flashsale/queue";
 import { createApp } from "./app.ts";
 import type { ApiDeps } from "./deps.ts";
 import { tokenVerifier } from "./http/auth.ts";
 import { refuseAtServer } from "./http/server-refusals.ts";
+import { OrderStatusFeed } from "./live/order-status-feed.ts";
 
 export interface RunningApi {
   server: Server;
@@ -31,14 +32,14 @@ export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLeve
     redis.once("ready", resolve);
     setTimeout(resolve, 3000);
   });
-  const gate = new ReservationGate(redis, cfg.redisPrefix, undefined, cfg.idempotencyTtlSeconds);
-  const statusFeed = new OrderStatusFeed(redis, cfg.redisPrefix);
+  const gate = new ReservationGate(redis, cfg.redisPrefix, { snapshot: () => gateSnapshot(db), idempotencyTtlSeconds: cfg.idempotencyTtlSeconds });
+  const statusFeed = new OrderStatusFeed(redis, gate.keys.statusChannel);
   // Not awaited: with Redis down at boot the API still starts (and /readyz says so); the
   // subscription is made, and remade after any reconnect, by ioredis.
   statusFeed.start().catch((err) => log.warn({ err: err.message }, "status feed not subscribed yet"));
   const publisher = new OrderPublisher(cfg.rabbitmqUrl, { ...cfg.queue }, log);
   await publisher.start();
-  await gate.rehydrate(() => gateSnapshot(db)).catch((err) => log.warn({ err: err.message }, "gate not rebuilt at start; will on first order"));
+  await gate.rebuild().catch((err) => log.warn({ err: err.message }, "gate not rebuilt at start; will on first order"));
 
   const deps: ApiDeps = { cfg, db, readDb, redis, gate, statusFeed, publisher, log, now: () => new Date(), verifyToken: tokenVerifier(cfg.jwt) };
   const app = createApp(deps);

@@ -25,6 +25,9 @@ const Schema = z
     JWT_AUDIENCE: z.string().min(1).optional(),
     JWT_TTL_SECONDS: intFrom(3600, 60),
     WORKERS: intFrom(2, 0).pipe(z.number().max(64)),
+    // A worker lowers its own CPU priority by this much (nice), so that on a box shared with the
+    // API the buyers' answers are served first and settling takes the cycles left over.
+    WORKER_NICE: intFrom(10).pipe(z.number().max(19)),
     // Every core the process may use: the accept path is CPU-bound, one process per core.
     API_PROCESSES: intFrom(availableParallelism(), 1).pipe(z.number().max(64)),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -74,6 +77,7 @@ export function parseConfig(env: Record<string, string | undefined>) {
       ttlSeconds: c.JWT_TTL_SECONDS,
     },
     workers: c.WORKERS,
+    workerNice: c.WORKER_NICE,
     apiProcesses: c.API_PROCESSES,
     logLevel: c.LOG_LEVEL,
     rateLimit: { userPerSec: c.RATE_LIMIT_USER_PER_SEC, ipPerSec: c.RATE_LIMIT_IP_PER_SEC },

@@ -97,6 +97,40 @@ describe(SUITE, function () {
     expect(ledger.filter((l) => l.reason === "PURCHASE").map((l) => l.delta)).to.deep.equal([-700]);
   });
 
+  it("when a sale settles while the replica lags, then each buyer's order is final on the primary at once, history shows none of it until replay resumes, then all of it, and the replica's books balance", async () => {
+    const item = await makeItem(s, { stock: 15, price: 500 });
+    const buyers = await Promise.all(Array.from({ length: 20 }, () => makeBuyer(s, { USD: 2000 })));
+    await waitFor("the replica to catch up", () => pair!.caughtUp());
+    const before = await completedCount();
+    await pair!.pauseReplay();
+
+    const replies = await Promise.all(buyers.map((b) => order(s, b.token, item.id)));
+    const accepted = replies.flatMap((r, i) => (r.status === 202 ? [{ id: r.body.id as string, buyer: buyers[i]! }] : []));
+    expect(accepted).to.have.length(15);
+    expect(replies.filter((r) => r.status === 409).map((r) => r.body.code)).to.deep.equal(Array(5).fill("SOLD_OUT"));
+    for (const a of accepted) {
+      await waitFor("the order COMPLETED", async () => (await get(`/orders/${a.id}/status`, a.buyer.token)).body.status === "COMPLETED");
+    }
+    const itemHistory = async () => ((await get(`/orders?itemId=${item.id}&limit=200`)).body.data as { id: string; status: string }[]);
+    expect(await itemHistory()).to.deep.equal([]);
+    expect(await completedCount()).to.equal(before);
+
+    await pair!.resumeReplay();
+    await waitFor("history to show the sale", async () => (await itemHistory()).length === 15, 10_000);
+    const listed = await itemHistory();
+    expect(listed.map((o) => o.id).sort()).to.deep.equal(accepted.map((a) => a.id).sort());
+    expect(listed.every((o) => o.status === "COMPLETED")).to.equal(true);
+    expect(await completedCount()).to.equal(before + 15);
+    // The replica replays whole transactions: on it too, no unit oversold and every balance is its ledger's sum.
+    const ids = buyers.map((b) => `'${b.id}'`).join(",");
+    const [sold] = await pair!.query<{ n: string }>("replica", `SELECT coalesce(sum(l.quantity), 0) AS n FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE l.item_id = '${item.id}' AND o.status = 'COMPLETED'`);
+    expect(Number(sold!.n)).to.equal(15);
+    const books = await pair!.query<{ amount: string; ledger: string }>("replica", `SELECT w.amount, (SELECT sum(delta) FROM ledger_entries e WHERE e.user_id = w.user_id AND e.currency = w.currency) AS ledger FROM wallets w WHERE w.user_id IN (${ids}) AND w.currency = 'USD'`);
+    expect(books).to.have.length(20);
+    for (const b of books) expect(b.amount).to.equal(b.ledger);
+    expect(books.map((b) => Number(b.amount)).filter((a) => a === 1500)).to.have.length(15);
+  });
+
   it("when an operator credits a wallet while the replica lags, then the balance shows it at once and the ledger list catches up", async () => {
     const buyer = await makeBuyer(s, { USD: 1000 });
     await waitFor("the replica to catch up", () => pair!.caughtUp());

@@ -60,5 +60,7 @@ if (skippedWithoutChromium.length) {
   const n = skippedWithoutChromium.reduce((sum, s) => sum + s.tests, 0);
   console.log(`SKIPPED ${n} browser tests (${skippedWithoutChromium.map((s) => `"${s.suite}"`).join(", ")}): no Chromium at ${chromiumPath}; ${CHROMIUM_HINT}`);
 }
+const { skippedWithoutPgReplica, PG_REPLICA_HINT } = await import("./support/pg-replica");
+for (const s of skippedWithoutPgReplica) console.log(`SKIPPED ${s.tests} replica tests ("${s.suite}"): ${s.reason}; ${PG_REPLICA_HINT}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

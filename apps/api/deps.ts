@@ -11,6 +11,8 @@ import type { OrderStatusFeed } from "./live/order-status-feed.ts";
 export interface ApiDeps {
   cfg: Config;
   db: Db;
+  /** Lists and metrics read here: the replica (DATABASE_REPLICA_URL), or `db` itself when none is set. */
+  readDb: Db;
   redis: Redis;
   gate: ReservationGate;
   statusFeed: OrderStatusFeed;

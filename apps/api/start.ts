@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { Redis } from "ioredis";
 import { pino, type Logger } from "pino";
 import type { Config } from "@flashsale/config";
-import { createDb, gateSnapshot } from "@flashsale/db";
+import { createDb, createReplicaDb, gateSnapshot } from "@flashsale/db";
 import { ReservationGate } from "@flashsale/reservations";
 import { OrderPublisher } from "@flashsale/queue";
 import { createApp } from "./app.ts";
@@ -22,6 +22,8 @@ export interface RunningApi {
 /** Starts one API process: builds its dependencies once, serves until stop(). */
 export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLevel, name: "api" })): Promise<RunningApi> {
   const db = createDb(cfg.databaseUrl, 10);
+  // Lists and metrics only (packages/app decides which reads); without a replica, the primary.
+  const readDb = cfg.databaseReplicaUrl ? createReplicaDb(cfg.databaseReplicaUrl, 10) : db;
   // Commands fail fast while Redis is away (503), instead of queueing behind a dead socket.
   // Auto-pipelining: commands issued in the same tick share one write (many concurrent orders).
   const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 1000, enableAutoPipelining: true });
@@ -39,7 +41,7 @@ export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLeve
   await publisher.start();
   await gate.rebuild().catch((err) => log.warn({ err: err.message }, "gate not rebuilt at start; will on first order"));
 
-  const deps: ApiDeps = { cfg, db, redis, gate, statusFeed, publisher, log, now: () => new Date(), verifyToken: tokenVerifier(cfg.jwt) };
+  const deps: ApiDeps = { cfg, db, readDb, redis, gate, statusFeed, publisher, log, now: () => new Date(), verifyToken: tokenVerifier(cfg.jwt) };
   const app = createApp(deps);
   // Host is checked by the app (requireHost), so that its absence is a problem document too.
   const server = createServer({ requireHostHeader: false }, app);
@@ -76,6 +78,7 @@ export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLeve
       await publisher.stop();
       redis.disconnect();
       await db.$disconnect();
+      if (readDb !== db) await readDb.$disconnect();
       log.info({}, "api stopped");
     },
   };

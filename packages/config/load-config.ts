@@ -14,6 +14,8 @@ const Schema = z
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     PORT: intFrom(3000).pipe(z.number().max(65535)),
     DATABASE_URL: url(["postgresql:", "postgres:"]).default("postgresql://postgres@127.0.0.1:5432/flashsale"),
+    // A streaming replica of DATABASE_URL for lists and metrics (optional; unset, the primary serves them).
+    DATABASE_REPLICA_URL: url(["postgresql:", "postgres:"]).optional(),
     REDIS_URL: url(["redis:", "rediss:"]).default("redis://127.0.0.1:6379"),
     RABBITMQ_URL: url(["amqp:", "amqps:"]).default("amqp://guest:guest@127.0.0.1:5672"),
     JWT_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
@@ -63,6 +65,7 @@ export function parseConfig(env: Record<string, string | undefined>) {
     env: c.NODE_ENV,
     port: c.PORT,
     databaseUrl: c.DATABASE_URL,
+    databaseReplicaUrl: c.DATABASE_REPLICA_URL,
     redisUrl: c.REDIS_URL,
     rabbitmqUrl: c.RABBITMQ_URL,
     jwt: {

@@ -16,7 +16,6 @@ Object.assign(process.env, {
   RETRY_DELAYS_MS: "50,100,200",
   RATE_LIMIT_USER_PER_SEC: "0",
   RATE_LIMIT_IP_PER_SEC: "0",
-  QUEUE_TYPE: "classic",
   // One API process per spawned API unless a test asks for more (a SIGKILL then reaches the one that serves).
   API_PROCESSES: "1",
 });

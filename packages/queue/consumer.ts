@@ -21,9 +21,9 @@ export class SettleConsumer {
   private inFlight?: Promise<void>;
   private tag?: string;
 
-  constructor(url: string, private readonly opts: QueueOptions, private readonly handlers: SettleHandlers, private readonly log: Logger) {
-    this.n = names(opts.prefix);
-    this.conn = new BrokerConnection(url, (ch) => this.consume(ch), log);
+  constructor(urls: string[], private readonly opts: QueueOptions, private readonly handlers: SettleHandlers, private readonly log: Logger) {
+    this.n = names(opts.prefix, opts.type);
+    this.conn = new BrokerConnection(urls, (ch) => this.consume(ch), log);
   }
 
   start(): Promise<boolean> {

@@ -59,5 +59,7 @@ if (skippedWithoutChromium.length) {
   const n = skippedWithoutChromium.reduce((sum, s) => sum + s.tests, 0);
   console.log(`SKIPPED ${n} browser tests (${skippedWithoutChromium.map((s) => `"${s.suite}"`).join(", ")}): no Chromium at ${chromiumPath}; ${CHROMIUM_HINT}`);
 }
+const { skippedWithoutRabbitCluster } = await import("./support/rabbit-cluster");
+for (const s of skippedWithoutRabbitCluster) console.log(`SKIPPED ${s.tests} RabbitMQ cluster tests ("${s.suite}"): ${s.reason}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

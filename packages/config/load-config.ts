@@ -14,10 +14,6 @@ const amqpList = z
   .string()
   .transform((v) => v.split(",").map((u) => u.trim()))
   .pipe(z.array(url(["amqp:", "amqps:"])).min(1));
-const broker = z.object({
-  RABBITMQ_URL: url(["amqp:", "amqps:"]).default("amqp://guest:guest@127.0.0.1:5672"),
-  RABBITMQ_URLS: amqpList.optional(),
-});
 
 const Schema = z
   .object({
@@ -25,7 +21,8 @@ const Schema = z
     PORT: intFrom(3000).pipe(z.number().max(65535)),
     DATABASE_URL: url(["postgresql:", "postgres:"]).default("postgresql://postgres@127.0.0.1:5432/flashsale"),
     REDIS_URL: url(["redis:", "rediss:"]).default("redis://127.0.0.1:6379"),
-    ...broker.shape,
+    RABBITMQ_URL: url(["amqp:", "amqps:"]).default("amqp://guest:guest@127.0.0.1:5672"),
+    RABBITMQ_URLS: amqpList.optional(),
     JWT_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
     JWT_PUBLIC_KEY: z.string().includes("PUBLIC KEY", { message: "must be a PEM public key" }).optional(),
     JWKS_URL: url(["https:", "http:"]).optional(),
@@ -55,6 +52,9 @@ const Schema = z
       ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "is required outside development" });
     }
   });
+
+// The broker's two variables alone, for tools that only read the queues (brokerUrls).
+const Broker = z.object({ RABBITMQ_URL: Schema.shape.RABBITMQ_URL, RABBITMQ_URLS: Schema.shape.RABBITMQ_URLS });
 
 export type Config = ReturnType<typeof parseConfig>;
 
@@ -99,7 +99,7 @@ export function parseConfig(env: Record<string, string | undefined>) {
 
 /** The broker nodes an environment names (RABBITMQ_URLS, else RABBITMQ_URL), checked as parseConfig checks them. */
 export function brokerUrls(env: Record<string, string | undefined>): string[] {
-  const r = broker.safeParse(env);
+  const r = Broker.safeParse(env);
   if (!r.success) throw new Error(`invalid configuration: ${String(r.error.issues[0]!.path[0])} ${r.error.issues[0]!.message}`);
   return r.data.RABBITMQ_URLS ?? [r.data.RABBITMQ_URL];
 }

@@ -60,11 +60,12 @@ export class SettleConsumer {
     const attempt = Number(msg.properties.headers?.["x-attempt"] ?? 0);
     try {
       await this.handlers.settle(cmd, attempt);
-      ch.ack(msg);
     } catch (err) {
       await this.retryOrBury(ch, msg, cmd, attempt, err);
-      ch.ack(msg);
     }
+    // Outside the try: an ack refused by a channel that closed meanwhile is not a failed settle
+    // (the order committed; its redelivery changes nothing), so it is not retried as one.
+    ch.ack(msg);
   }
 
   private async retryOrBury(ch: ConfirmChannel, msg: ConsumeMessage, cmd: SettleCommand, attempt: number, err: unknown): Promise<void> {

@@ -4,7 +4,7 @@
 // and node names of this run, so the machine's node and port 5672 are never touched.
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
@@ -27,6 +27,8 @@ export interface QueueInfo {
   type: string;
   leader: string;
   members: string[];
+  /** The members whose node is up. */
+  online: string[];
   arguments: Record<string, unknown>;
 }
 
@@ -137,16 +139,18 @@ export class RabbitCluster {
     const child = node.child;
     let exited = false;
     child.once("exit", () => (exited = true));
+    // The AMQP listener opens last in a node's boot; polling it is cheap, where each rabbitmqctl
+    // call boots an Erlang VM (half a second of CPU the starting nodes need).
     await waitFor(
-      `${node.name} started`,
+      `${node.name} listening on ${node.port}`,
       async () => {
         if (exited) throw new Error(`rabbitmq-server exited (see ${node.dir}/server.log)`);
-        await this.ctl(node, "await_startup", "--timeout", "5");
-        return true;
+        return listening(node.port);
       },
       90_000,
-      250,
+      100,
     );
+    await this.ctl(node, "await_startup", "--timeout", "60");
   }
 
   /** Stops one node (as an operator would: rabbitmqctl stop) and waits until it is gone. */
@@ -155,11 +159,11 @@ export class RabbitCluster {
     killNode(node);
   }
 
-  /** A queue's type, leader, members and arguments, as the cluster reports them. */
+  /** A queue's type, leader, members and arguments, as the cluster (through `via`) reports them. */
   async queue(name: string, via?: RabbitNode): Promise<QueueInfo | undefined> {
     const node = via ?? this.nodes[0]!;
-    const out = await this.ctl(node, "list_queues", "-q", "--formatter", "json", "name", "type", "leader", "members", "arguments");
-    const rows = JSON.parse(out) as { name: string; type: string; leader: string; members: string[]; arguments: [string, string, unknown][] }[];
+    const out = await this.ctl(node, "list_queues", "-q", "--formatter", "json", "name", "type", "leader", "members", "online", "arguments");
+    const rows = JSON.parse(out) as (Omit<QueueInfo, "arguments"> & { arguments: [string, string, unknown][] })[];
     const row = rows.find((r) => r.name === name);
     return row && { ...row, arguments: Object.fromEntries(row.arguments.map(([k, , v]) => [k, v])) };
   }
@@ -192,6 +196,16 @@ function killNode(node: RabbitNode): void {
     }
   }
   rmSync(pidFile, { force: true });
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
 }
 
 function cleanEnv(): NodeJS.ProcessEnv {

@@ -3,7 +3,7 @@ import type { Db } from "@flashsale/db";
 import type { ReservationGate } from "@flashsale/reservations";
 import { createSaleItem } from "../fixtures/sale-item";
 import { lostOrders, verifyInvariants, type Violation } from "../verify/index";
-import { inject, type Fault } from "./faults";
+import { inject, type Fault, type FaultTargets } from "./faults";
 import { startSaleLoad } from "./sale-load";
 import type { SupervisedStack } from "./supervised-stack";
 
@@ -37,12 +37,12 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs: num
 const ready = (url: string) => async () => (await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) })).status === 200;
 
 /** One sale: load, the fault in the middle of it, recovery, drain, then every invariant checked. */
-export async function runScenario(o: { fault: Fault; round: number; url: string; db: Db; gate: ReservationGate; redis: Redis; stack: SupervisedStack; tokens: string[]; stock: number }): Promise<ScenarioResult> {
+export async function runScenario(o: { fault: Fault; round: number; url: string; db: Db; gate: ReservationGate; redis: Redis; rabbit?: FaultTargets["rabbit"]; stack: SupervisedStack; tokens: string[]; stock: number }): Promise<ScenarioResult> {
   await until("the stack ready", ready(o.url), 120_000);
   const item = await createSaleItem(o.db, o.gate, { stock: o.stock, price: 1000, currency: "USD", maxPerUser: 1, name: `chaos ${o.fault} ${o.round}` });
   const load = startSaleLoad(o.url, item.id, o.tokens);
   await sleep(1500);
-  await inject(o.fault, o.stack, o.redis);
+  await inject(o.fault, o.stack, { redis: o.redis, rabbit: o.rabbit });
   await until("the stack ready again", ready(o.url), 120_000);
   await sleep(1500);
   const tally = await load.stop();

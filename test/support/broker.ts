@@ -1,7 +1,11 @@
 import { brokerUrls } from "@flashsale/config";
 import { connectFirst, deleteTopology, queueNames, type QueueOptions } from "@flashsale/queue";
 
-const used = new Map<string, QueueOptions>();
+// Kept on globalThis: the runner (which deletes them at the end) and the test files (which use
+// them) may load this module as two instances, and a Map of each would leave every queue behind.
+// A leaked quorum queue is a Raft server with its files open on the broker, not an idle name.
+const registry = globalThis as { __flashsaleUsedTopologies?: Map<string, QueueOptions> };
+const used = (registry.__flashsaleUsedTopologies ??= new Map<string, QueueOptions>());
 
 /** Remembers a queue prefix a test used, so the run can delete its queues at the end. */
 export function useTopology(opts: QueueOptions): void {

@@ -49,8 +49,10 @@ export class BrokerConnection extends EventEmitter {
 
   private async connect(): Promise<boolean> {
     const node = this.nodeUrl;
+    let opened: ChannelModel | undefined;
     try {
       const conn = await amqp.connect(this.urls[this.node]!, { timeout: 2000 });
+      opened = conn;
       conn.on("error", (err) => this.log.warn({ err: err.message }, "broker connection error"));
       conn.on("close", () => this.lost(conn));
       const ch = await conn.createConfirmChannel();
@@ -67,6 +69,8 @@ export class BrokerConnection extends EventEmitter {
       this.emit("connected");
       return true;
     } catch (err) {
+      // A connection whose setup failed (a refused declare, say) is closed, not left open per retry.
+      opened?.close().catch(() => undefined);
       this.log.warn({ node, err: (err as Error).message }, "broker unreachable");
       this.moveOn();
       this.schedule();

@@ -5,6 +5,7 @@ import { isolatedQueue, makeBuyer, makeBuyers, startStack, type Buyer, type Stac
 import { makeItem, moneyOf, order } from "../support/fixtures";
 import { queueCounts } from "../support/broker";
 import { clusterUnavailable, RabbitCluster, skippedWithoutRabbitCluster } from "../support/rabbit-cluster";
+import { call } from "../support/http";
 import { waitFor } from "../support/wait";
 
 const SUITE = "a 3-node RabbitMQ cluster";
@@ -47,6 +48,10 @@ describe(SUITE, function () {
     const r = await order(s!, buyer.token, item.id);
     expect(r.status, r.text).to.equal(202);
     await waitFor("settled", async () => (await s!.api.deps.db.order.findUnique({ where: { id: r.body.id } }))?.status === "COMPLETED");
+    // GET /metrics reads the queue through the API's connection to the cluster.
+    const m = await call(s!.url, "GET", "/metrics", { token: s!.operator });
+    expect(m.status, m.text).to.equal(200);
+    expect(m.body.queue).to.deep.equal({ depth: 0, consumers: 2, deadLettered: 0 });
   });
 
   it("when settling fails twice (a transient database error), then the order goes through the quorum retry queues and completes, charged once", async () => {

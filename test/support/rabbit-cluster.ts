@@ -220,11 +220,21 @@ function tail(file: string): string {
   }
 }
 
-// A suite that dies before its after() hook still leaves no node behind.
+// A suite that dies before its after() hook, or a run stopped with Ctrl-C, still leaves no
+// node behind (the nodes run in sessions of their own, so a signal to the run misses them).
 const live = new Set<RabbitCluster>();
-process.once("exit", () => {
+function removeLive(): void {
   for (const c of live) {
     for (const n of c.nodes) killNode(n);
     rmSync(c.dir, { recursive: true, force: true });
   }
-});
+  live.clear();
+}
+process.once("exit", removeLive);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    removeLive();
+    // Then die of the signal as if no handler had been installed.
+    process.kill(process.pid, signal);
+  });
+}

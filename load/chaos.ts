@@ -1,19 +1,24 @@
-// `npm run chaos [-- --rounds 3 --faults kill-worker,restart-rabbitmq,flush-redis,restart-postgres,kill-api]`
-// `npm run chaos -- --random 10 [--seed 42] [--faults …]`
+// `npm run chaos [-- --rounds 3 --faults kill-worker,restart-rabbitmq,flush-redis,restart-postgres,kill-api] [--cluster]`
+// `npm run chaos -- --random 10 [--seed 42] [--faults …] [--cluster]`
 // A sale under load on the product as `npm start` runs it; during each sale one fault is
 // injected for real (restarts need root: run it on a machine of your own, never beside a
 // production service). With --random N, N sales instead, each with 2 or 3 faults drawn from
 // --faults at random moments of its first 4 s, so that they overlap (Jepsen-style
 // schedules; --seed replays one). After the queue drains, the invariant checker reads PostgreSQL.
 // Isolated: its own database, Redis key prefix and queue names, removed at the end
-// (flush-redis does empty the whole Redis server).
+// (flush-redis does empty the whole Redis server). --cluster runs the stack on a 3-node RabbitMQ
+// cluster of the run's own (test/support/rabbit-cluster.ts, RABBITMQ_URLS), removed at the end,
+// and its broker fault is stop-rabbit-leader (the node leading the settle queue stopped and
+// started again) instead of restarting the machine's node.
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import { parseConfig } from "@flashsale/config";
+import { queueNames } from "@flashsale/queue";
 import { createDb, gateSnapshot } from "@flashsale/db";
 import { ReservationGate } from "@flashsale/reservations";
 import { createBuyers } from "./fixtures/buyers";
-import { FAULTS, type Fault } from "./chaos/faults";
+import { CLUSTER_FAULTS, FAULTS, SINGLE_FAULTS, type Fault } from "./chaos/faults";
+import { RabbitCluster } from "../test/support/rabbit-cluster";
 import { runScenario, type ScenarioResult, type ScheduledFault } from "./chaos/scenario";
 import { randomSchedules } from "./chaos/random-schedules";
 import { SupervisedStack } from "./chaos/supervised-stack";
@@ -22,18 +27,24 @@ import { isolatedRun } from "./chaos/isolated-run";
 const { values } = parseArgs({
   options: {
     rounds: { type: "string", default: "3" },
-    faults: { type: "string", default: FAULTS.join(",") },
+    faults: { type: "string" },
+    cluster: { type: "boolean", default: false },
     buyers: { type: "string", default: "2000" },
     stock: { type: "string", default: "150" },
     random: { type: "string" },
     seed: { type: "string" },
   },
 });
-const faults = values.faults!.split(",") as Fault[];
+const faults = (values.faults?.split(",") ?? (values.cluster ? CLUSTER_FAULTS : SINGLE_FAULTS)) as Fault[];
 for (const f of faults) if (!FAULTS.includes(f)) throw new Error(`unknown fault ${f}; one of ${FAULTS.join(", ")}`);
+if (faults.includes("stop-rabbit-leader") && !values.cluster) throw new Error("stop-rabbit-leader needs --cluster (a RabbitMQ cluster of the run's own)");
+if (faults.includes("restart-rabbitmq") && values.cluster) throw new Error("restart-rabbitmq restarts the machine's node, which a --cluster run does not use; stop-rabbit-leader is its fault");
 
 const run = await isolatedRun("chaos");
+const cluster = values.cluster ? await RabbitCluster.start(3) : undefined;
+if (cluster) run.env.RABBITMQ_URLS = cluster.urls.join(",");
 const cfg = parseConfig({ ...process.env, ...run.env });
+const rabbit = cluster && { cluster, settleQueue: queueNames(cfg.queue.prefix, cfg.queue.type).settleQueue };
 const db = createDb(cfg.databaseUrl, 4);
 const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: 2 });
 redis.on("error", () => undefined);
@@ -53,10 +64,10 @@ try {
   for (const [i, schedules] of rounds.entries()) {
     const round = i + 1;
     for (const schedule of schedules) {
-      const r = await runScenario({ schedule, round, url: run.url, db, gate, redis, stack, tokens, stock: Number(values.stock) });
+      const r = await runScenario({ schedule, round, url: run.url, db, gate, redis, rabbit, stack, tokens, stock: Number(values.stock) });
       results.push(r);
       console.log(
-        `${r.fault.padEnd(17)} round ${round}: requests ${r.requests}, accepted ${r.accepted}, completed ${r.completed}, rejected ${r.rejected}, failed ${r.failed}, ` +
+        `${r.fault.padEnd(18)} round ${round}: requests ${r.requests}, accepted ${r.accepted}, completed ${r.completed}, rejected ${r.rejected}, failed ${r.failed}, ` +
           `503 ${r.unavailable}, unanswered ${r.network}, 500 ${r.internal}, lost ${r.lost}, violations ${r.violations.length}, drained in ${r.drainMs} ms`,
       );
       for (const v of r.violations.slice(0, 10)) console.log(`    violation (invariant ${v.invariant}): ${v.check}: ${v.detail}`);
@@ -75,5 +86,6 @@ try {
   redis.disconnect();
   await db.$disconnect();
   await run.cleanup();
+  await cluster?.stop();
 }
 process.exit(exitCode);

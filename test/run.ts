@@ -16,7 +16,6 @@ Object.assign(process.env, {
   RETRY_DELAYS_MS: "50,100,200",
   RATE_LIMIT_USER_PER_SEC: "0",
   RATE_LIMIT_IP_PER_SEC: "0",
-  QUEUE_TYPE: "classic",
   // One API process per spawned API unless a test asks for more (a SIGKILL then reaches the one that serves).
   API_PROCESSES: "1",
 });
@@ -62,5 +61,7 @@ if (skippedWithoutChromium.length) {
 }
 const { skippedWithoutPgReplica, PG_REPLICA_HINT } = await import("./support/pg-replica");
 for (const s of skippedWithoutPgReplica) console.log(`SKIPPED ${s.tests} replica tests ("${s.suite}"): ${s.reason}; ${PG_REPLICA_HINT}`);
+const { skippedWithoutRabbitCluster } = await import("./support/rabbit-cluster");
+for (const s of skippedWithoutRabbitCluster) console.log(`SKIPPED ${s.tests} RabbitMQ cluster tests ("${s.suite}"): ${s.reason}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

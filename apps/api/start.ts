@@ -37,7 +37,7 @@ export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLeve
   // Not awaited: with Redis down at boot the API still starts (and /readyz says so); the
   // subscription is made, and remade after any reconnect, by ioredis.
   statusFeed.start().catch((err) => log.warn({ err: err.message }, "status feed not subscribed yet"));
-  const publisher = new OrderPublisher(cfg.rabbitmqUrl, { ...cfg.queue }, log);
+  const publisher = new OrderPublisher(cfg.rabbitmqUrls, { ...cfg.queue }, log);
   await publisher.start();
   await gate.rebuild().catch((err) => log.warn({ err: err.message }, "gate not rebuilt at start; will on first order"));
 

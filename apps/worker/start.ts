@@ -30,7 +30,7 @@ export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLeve
   const gate = new ReservationGate(redis, cfg.redisPrefix, { idempotencyTtlSeconds: cfg.idempotencyTtlSeconds });
   const metrics = workerMetrics();
   const handlers = settleHandlers({ db, sql: pgSettleSql(pool), gate, log, now: () => new Date(), stages: opts.stages, onSettled: metrics.settled });
-  const consumer = new SettleConsumer(cfg.rabbitmqUrl, cfg.queue, metrics.instrument(handlers), log);
+  const consumer = new SettleConsumer(cfg.rabbitmqUrls, cfg.queue, metrics.instrument(handlers), log);
   await consumer.start();
   const metricsServer = await serveMetrics(cfg.workerMetricsPort, metrics.registry, log);
   log.info({}, "worker started");

@@ -6,12 +6,11 @@ import { existsSync, mkdirSync, rmSync, readdirSync, statSync, writeFileSync } f
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import amqp from "amqplib";
 import { pino } from "pino";
 import { Redis } from "ioredis";
 import { createDb, gateSnapshot } from "@flashsale/db";
 import { ReservationGate } from "@flashsale/reservations";
-import { OrderPublisher, queueNames } from "@flashsale/queue";
+import { connectFirst, OrderPublisher, queueNames } from "@flashsale/queue";
 import { createBuyers } from "../fixtures/buyers";
 import { createSaleItem } from "../fixtures/sale-item";
 import { freePort, root, RssSampler, spawnTs, waitHealthy } from "./children";
@@ -52,7 +51,7 @@ const { cfg } = env;
 const db = createDb(cfg.databaseUrl, 8);
 const redis = new Redis(cfg.redisUrl);
 const gate = new ReservationGate(redis, cfg.redisPrefix, { snapshot: () => gateSnapshot(db) });
-const publisher = new OrderPublisher(cfg.rabbitmqUrl, cfg.queue, pino({ level: "warn" }));
+const publisher = new OrderPublisher(cfg.rabbitmqUrls, cfg.queue, pino({ level: "warn" }));
 const rows: BenchRow[] = [];
 const rss = { api: 0, ceiling: 0, apiIdle: 0 };
 const sales: SaleResult[] = [];
@@ -159,18 +158,18 @@ try {
 }
 
 async function settleConsumers(): Promise<number> {
-  const conn = await amqp.connect(cfg.rabbitmqUrl);
+  const conn = await connectFirst(cfg.rabbitmqUrls);
   try {
-    return (await (await conn.createChannel()).checkQueue(queueNames(cfg.queue.prefix).settleQueue)).consumerCount;
+    return (await (await conn.createChannel()).checkQueue(queueNames(cfg.queue.prefix, cfg.queue.type).settleQueue)).consumerCount;
   } finally {
     await conn.close();
   }
 }
 
 async function purgeSettleQueue(): Promise<void> {
-  const conn = await amqp.connect(cfg.rabbitmqUrl);
+  const conn = await connectFirst(cfg.rabbitmqUrls);
   try {
-    await (await conn.createChannel()).purgeQueue(queueNames(cfg.queue.prefix).settleQueue);
+    await (await conn.createChannel()).purgeQueue(queueNames(cfg.queue.prefix, cfg.queue.type).settleQueue);
   } finally {
     await conn.close();
   }

@@ -1,13 +1,33 @@
 import type { Redis } from "ioredis";
 import type { SupervisedStack } from "./supervised-stack";
+import type { RabbitCluster } from "../../test/support/rabbit-cluster";
 import { restartPostgres, restartRabbitMq } from "./services";
 
-export const FAULTS = ["kill-worker", "restart-rabbitmq", "flush-redis", "restart-postgres", "kill-api"] as const;
+export const FAULTS = ["kill-worker", "restart-rabbitmq", "flush-redis", "restart-postgres", "kill-api", "stop-rabbit-leader"] as const;
 export type Fault = (typeof FAULTS)[number];
+/** The faults of a run on the machine's services (the default of `npm run chaos`). */
+export const SINGLE_FAULTS: Fault[] = ["kill-worker", "restart-rabbitmq", "flush-redis", "restart-postgres", "kill-api"];
+/** With --cluster: the broker is a 3-node cluster of the run's own, so its fault is a node, not the machine's broker. */
+export const CLUSTER_FAULTS: Fault[] = ["kill-worker", "stop-rabbit-leader", "flush-redis", "restart-postgres", "kill-api"];
+
+/** What a fault may act on besides the supervised stack. */
+export interface FaultTargets {
+  redis: Redis;
+  /** The run's RabbitMQ cluster and its settle queue (--cluster only). */
+  rabbit?: { cluster: RabbitCluster; settleQueue: string };
+}
 
 /** Injects one fault into a running sale, the way it happens in production. */
-export async function inject(fault: Fault, stack: SupervisedStack, redis: Redis): Promise<void> {
+export async function inject(fault: Fault, stack: SupervisedStack, { redis, rabbit }: FaultTargets): Promise<void> {
   switch (fault) {
+    case "stop-rabbit-leader": {
+      // The node leading the settle queue stops (rabbitmqctl stop) and is started again.
+      if (!rabbit) throw new Error("stop-rabbit-leader needs --cluster");
+      const leader = rabbit.cluster.node((await rabbit.cluster.queue(rabbit.settleQueue))!.leader);
+      await rabbit.cluster.stopNode(leader);
+      await rabbit.cluster.startNode(leader);
+      return;
+    }
     case "kill-worker":
       return stack.kill("worker-1");
     case "kill-api":

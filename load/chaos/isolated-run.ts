@@ -1,3 +1,4 @@
+import { parseConfig } from "@flashsale/config";
 import { freePort } from "../bench/children";
 import { scratchEnv } from "../../test/support/scratch-env";
 
@@ -20,7 +21,8 @@ export async function isolatedRun(kind: string) {
     env,
     url: `http://127.0.0.1:${port}`,
     async cleanup() {
-      await scratch.dispose([{ prefix: env.QUEUE_PREFIX!, type: "quorum", retryDelaysMs: [1000, 2000, 4000, 8000, 16000, 30000, 30000] }]);
+      // The queues as the stack declared them (QUEUE_TYPE and RETRY_DELAYS_MS of this environment).
+      await scratch.dispose([parseConfig({ ...process.env, ...env }).queue]);
     },
   };
 }

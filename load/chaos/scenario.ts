@@ -3,7 +3,7 @@ import type { Db } from "@flashsale/db";
 import type { ReservationGate } from "@flashsale/reservations";
 import { createSaleItem } from "../fixtures/sale-item";
 import { lostOrders, verifyInvariants, type Violation } from "../verify/index";
-import { inject, type Fault } from "./faults";
+import { inject, type Fault, type FaultTargets } from "./faults";
 import { startSaleLoad } from "./sale-load";
 import type { SupervisedStack } from "./supervised-stack";
 
@@ -54,7 +54,7 @@ export const scheduleName = (schedule: ScheduledFault[]): string =>
  * they are close: each starts at its time whether or not the one before has recovered),
  * recovery, drain, then every invariant checked.
  */
-export async function runScenario(o: { schedule: ScheduledFault[]; round: number; url: string; db: Db; gate: ReservationGate; redis: Redis; stack: SupervisedStack; tokens: string[]; stock: number }): Promise<ScenarioResult> {
+export async function runScenario(o: { schedule: ScheduledFault[]; round: number; url: string; db: Db; gate: ReservationGate; redis: Redis; rabbit?: FaultTargets["rabbit"]; stack: SupervisedStack; tokens: string[]; stock: number }): Promise<ScenarioResult> {
   const name = scheduleName(o.schedule);
   await until("the stack ready", ready(o.url), 120_000);
   const item = await createSaleItem(o.db, o.gate, { stock: o.stock, price: 1000, currency: "USD", maxPerUser: 1, name: `chaos ${name} ${o.round}` });
@@ -63,7 +63,7 @@ export async function runScenario(o: { schedule: ScheduledFault[]; round: number
   await Promise.all(
     o.schedule.map(async (f) => {
       await sleep(Math.max(0, f.atMs - (Date.now() - t0)));
-      await inject(f.fault, o.stack, o.redis);
+      await inject(f.fault, o.stack, { redis: o.redis, rabbit: o.rabbit });
     }),
   );
   await until("the stack ready again", ready(o.url), 120_000);

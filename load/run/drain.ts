@@ -1,15 +1,14 @@
-import amqp from "amqplib";
 import type { Config } from "@flashsale/config";
 import type { Db } from "@flashsale/db";
-import { queueNames } from "@flashsale/queue";
+import { connectFirst, queueNames } from "@flashsale/queue";
 import { lostOrders } from "../verify/index.ts";
 
 /** Messages waiting in the settle queue and its retry queues, read straight from RabbitMQ. */
 export async function queueDepth(cfg: Config): Promise<number> {
-  const conn = await amqp.connect(cfg.rabbitmqUrl);
+  const conn = await connectFirst(cfg.rabbitmqUrls);
   try {
     const ch = await conn.createChannel();
-    const n = queueNames(cfg.queue.prefix);
+    const n = queueNames(cfg.queue.prefix, cfg.queue.type);
     const queues = [n.settleQueue, ...cfg.queue.retryDelaysMs.map((_, i) => n.retryQueue(i))];
     let depth = 0;
     for (const q of queues) depth += (await ch.checkQueue(q)).messageCount;

@@ -9,6 +9,12 @@ const url = (protocols: string[]) =>
     try { return protocols.includes(new URL(v).protocol); } catch { return false; }
   }, `must be a URL (${protocols.join(" or ")})`);
 
+// A RabbitMQ cluster's nodes, comma-separated; each checked as RABBITMQ_URL is.
+const amqpList = z
+  .string()
+  .transform((v) => v.split(",").map((u) => u.trim()))
+  .pipe(z.array(url(["amqp:", "amqps:"])).min(1));
+
 const Schema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -18,6 +24,7 @@ const Schema = z
     DATABASE_REPLICA_URL: url(["postgresql:", "postgres:"]).optional(),
     REDIS_URL: url(["redis:", "rediss:"]).default("redis://127.0.0.1:6379"),
     RABBITMQ_URL: url(["amqp:", "amqps:"]).default("amqp://guest:guest@127.0.0.1:5672"),
+    RABBITMQ_URLS: amqpList.optional(),
     JWT_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
     JWT_PUBLIC_KEY: z.string().includes("PUBLIC KEY", { message: "must be a PEM public key" }).optional(),
     JWKS_URL: url(["https:", "http:"]).optional(),
@@ -51,6 +58,9 @@ const Schema = z
     }
   });
 
+// The broker's two variables alone, for tools that only read the queues (brokerUrls).
+const Broker = z.object({ RABBITMQ_URL: Schema.shape.RABBITMQ_URL, RABBITMQ_URLS: Schema.shape.RABBITMQ_URLS });
+
 export type Config = ReturnType<typeof parseConfig>;
 
 /** Parses an environment into the typed configuration, or throws one line naming the bad variable. */
@@ -67,7 +77,8 @@ export function parseConfig(env: Record<string, string | undefined>) {
     databaseUrl: c.DATABASE_URL,
     databaseReplicaUrl: c.DATABASE_REPLICA_URL,
     redisUrl: c.REDIS_URL,
-    rabbitmqUrl: c.RABBITMQ_URL,
+    // The nodes the broker clients try in turn: RABBITMQ_URLS when set, else the one RABBITMQ_URL.
+    rabbitmqUrls: c.RABBITMQ_URLS ?? [c.RABBITMQ_URL],
     jwt: {
       secret: c.JWT_SECRET,
       publicKey: c.JWT_PUBLIC_KEY?.replace(/\\n/g, "\n"),
@@ -91,6 +102,13 @@ export function parseConfig(env: Record<string, string | undefined>) {
     workerMetricsPort: c.WORKER_METRICS_PORT,
     idempotencyTtlSeconds: c.IDEMPOTENCY_TTL_SECONDS,
   };
+}
+
+/** The broker nodes an environment names (RABBITMQ_URLS, else RABBITMQ_URL), checked as parseConfig checks them. */
+export function brokerUrls(env: Record<string, string | undefined>): string[] {
+  const r = Broker.safeParse(env);
+  if (!r.success) throw new Error(`invalid configuration: ${String(r.error.issues[0]!.path[0])} ${r.error.issues[0]!.message}`);
+  return r.data.RABBITMQ_URLS ?? [r.data.RABBITMQ_URL];
 }
 
 /** Reads process.env once; on a bad variable prints one line naming it and exits 1. */

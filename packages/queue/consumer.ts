@@ -21,9 +21,9 @@ export class SettleConsumer {
   private inFlight?: Promise<void>;
   private tag?: string;
 
-  constructor(url: string, private readonly opts: QueueOptions, private readonly handlers: SettleHandlers, private readonly log: Logger) {
-    this.n = names(opts.prefix);
-    this.conn = new BrokerConnection(url, (ch) => this.consume(ch), log);
+  constructor(urls: string[], private readonly opts: QueueOptions, private readonly handlers: SettleHandlers, private readonly log: Logger) {
+    this.n = names(opts.prefix, opts.type);
+    this.conn = new BrokerConnection(urls, (ch) => this.consume(ch), log);
   }
 
   start(): Promise<boolean> {
@@ -60,11 +60,12 @@ export class SettleConsumer {
     const attempt = Number(msg.properties.headers?.["x-attempt"] ?? 0);
     try {
       await this.handlers.settle(cmd, attempt);
-      ch.ack(msg);
     } catch (err) {
       await this.retryOrBury(ch, msg, cmd, attempt, err);
-      ch.ack(msg);
     }
+    // Outside the try: an ack refused by a channel that closed meanwhile is not a failed settle
+    // (the order committed; its redelivery changes nothing), so it is not retried as one.
+    ch.ack(msg);
   }
 
   private async retryOrBury(ch: ConfirmChannel, msg: ConsumeMessage, cmd: SettleCommand, attempt: number, err: unknown): Promise<void> {

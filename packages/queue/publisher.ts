@@ -7,9 +7,9 @@ export class OrderPublisher {
   private readonly conn: BrokerConnection;
   private readonly n: Names;
 
-  constructor(url: string, private readonly opts: QueueOptions & { publishTimeoutMs: number }, log: Logger) {
-    this.n = names(opts.prefix);
-    this.conn = new BrokerConnection(url, async (ch) => void (await declareTopology(ch, opts)), log);
+  constructor(urls: string[], private readonly opts: QueueOptions & { publishTimeoutMs: number }, log: Logger) {
+    this.n = names(opts.prefix, opts.type);
+    this.conn = new BrokerConnection(urls, async (ch) => void (await declareTopology(ch, opts)), log);
   }
 
   start(): Promise<boolean> {

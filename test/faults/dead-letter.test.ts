@@ -1,9 +1,8 @@
 import { expect } from "chai";
-import amqp from "amqplib";
 import { queueNames } from "@flashsale/queue";
 import { isolatedQueue, makeBuyer, startStack, type Stack } from "../support/stack";
 import { makeItem, moneyOf, order } from "../support/fixtures";
-import { queueCounts } from "../support/broker";
+import { connectBroker, queueCounts } from "../support/broker";
 import { waitFor } from "../support/wait";
 
 describe("messages that cannot be settled", function () {
@@ -41,7 +40,7 @@ describe("messages that cannot be settled", function () {
 
   it("when a message cannot be parsed, then it goes straight to the dead-letter queue and the worker keeps settling", async () => {
     const before = await queueCounts(s.cfg.queue.prefix);
-    const conn = await amqp.connect(process.env.RABBITMQ_URL ?? "amqp://guest:guest@127.0.0.1:5672");
+    const conn = await connectBroker();
     const ch = await conn.createConfirmChannel();
     const n = queueNames(s.cfg.queue.prefix);
     ch.publish(n.exchange, n.settleKey, Buffer.from("{not json"), { persistent: true });

@@ -6,6 +6,7 @@ import { freePort } from "../../load/bench/children";
 import { scratchEnv, repoRoot, type ScratchEnv } from "../support/scratch-env";
 import { spawnApp, exited } from "../support/processes";
 import { waitFor } from "../support/wait";
+import { testConfig } from "../support/stack";
 
 const MARKER = "<!-- walkthrough: test/readme/walkthrough.test.ts runs the next sh block -->";
 
@@ -57,7 +58,8 @@ describe("README walk-through (curl + jq against a stack of its own)", function 
         await exited(child);
       }
     }
-    await scratch?.dispose([{ prefix: scratch.vars.QUEUE_PREFIX, type: "classic", retryDelaysMs: (process.env.RETRY_DELAYS_MS ?? "50,100,200").split(",").map(Number) }]);
+    // The queues as the spawned processes declared them (type and retry delays of the run's environment).
+    if (scratch) await scratch.dispose([testConfig(scratch.vars).queue]);
   });
 
   it("when the README's block runs top to bottom in bash -euo pipefail, then it exits 0 and each 4xx it shows is the one its comment names", async () => {

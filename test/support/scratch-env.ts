@@ -5,10 +5,10 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import amqp from "amqplib";
 import pg from "pg";
 import { Redis } from "ioredis";
-import { deleteTopology, type QueueOptions } from "@flashsale/queue";
+import { brokerUrls } from "@flashsale/config";
+import { connectFirst, deleteTopology, type QueueOptions } from "@flashsale/queue";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -100,7 +100,7 @@ export async function deleteRedisKeys(prefix: string): Promise<void> {
 }
 
 async function deleteQueues(queues: QueueOptions[]): Promise<void> {
-  const conn = await amqp.connect(process.env.RABBITMQ_URL ?? "amqp://guest:guest@127.0.0.1:5672");
+  const conn = await connectFirst(brokerUrls(process.env));
   try {
     for (const q of queues) {
       const ch = await conn.createChannel();

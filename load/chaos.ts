@@ -1,7 +1,11 @@
-// `npm run chaos [-- --rounds 3 --faults kill-worker,restart-rabbitmq,flush-redis,restart-postgres,kill-api] [--cluster]`
+// `npm run chaos [-- --rounds 3 --faults kill-worker,restart-rabbitmq,flush-redis,restart-postgres,kill-api]`
+// `npm run chaos -- --random 10 [--seed 42] [--faults …]`
+// `npm run chaos -- --cluster [--random N] [--faults …]`
 // A sale under load on the product as `npm start` runs it; during each sale one fault is
 // injected for real (restarts need root: run it on a machine of your own, never beside a
-// production service). After the queue drains, the invariant checker reads PostgreSQL.
+// production service). With --random N, N sales instead, each with 2 or 3 faults drawn from
+// --faults at random moments of its first 4 s, so that they overlap (Jepsen-style
+// schedules; --seed replays one). After the queue drains, the invariant checker reads PostgreSQL.
 // Isolated: its own database, Redis key prefix and queue names, removed at the end
 // (flush-redis does empty the whole Redis server). --cluster runs the stack on a 3-node RabbitMQ
 // cluster of the run's own (test/support/rabbit-cluster.ts, RABBITMQ_URLS), removed at the end,
@@ -11,12 +15,13 @@ import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import { parseConfig } from "@flashsale/config";
 import { queueNames } from "@flashsale/queue";
-import { createDb } from "@flashsale/db";
+import { createDb, gateSnapshot } from "@flashsale/db";
 import { ReservationGate } from "@flashsale/reservations";
 import { createBuyers } from "./fixtures/buyers";
 import { CLUSTER_FAULTS, FAULTS, SINGLE_FAULTS, type Fault } from "./chaos/faults";
 import { RabbitCluster } from "../test/support/rabbit-cluster";
-import { runScenario, type ScenarioResult } from "./chaos/scenario";
+import { runScenario, type ScenarioResult, type ScheduledFault } from "./chaos/scenario";
+import { randomSchedules } from "./chaos/random-schedules";
 import { SupervisedStack } from "./chaos/supervised-stack";
 import { isolatedRun } from "./chaos/isolated-run";
 
@@ -27,6 +32,8 @@ const { values } = parseArgs({
     cluster: { type: "boolean", default: false },
     buyers: { type: "string", default: "2000" },
     stock: { type: "string", default: "150" },
+    random: { type: "string" },
+    seed: { type: "string" },
   },
 });
 const faults = (values.faults?.split(",") ?? (values.cluster ? CLUSTER_FAULTS : SINGLE_FAULTS)) as Fault[];
@@ -42,7 +49,7 @@ const rabbit = cluster && { cluster, settleQueue: queueNames(cfg.queue.prefix, c
 const db = createDb(cfg.databaseUrl, 4);
 const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: 2 });
 redis.on("error", () => undefined);
-const gate = new ReservationGate(redis, cfg.redisPrefix);
+const gate = new ReservationGate(redis, cfg.redisPrefix, { snapshot: () => gateSnapshot(db) });
 const stack = new SupervisedStack(run.env);
 const results: ScenarioResult[] = [];
 let exitCode = 1;
@@ -50,12 +57,18 @@ try {
   const buyers = await createBuyers(db, cfg.jwt, { count: Number(values.buyers), balance: 10_000_000, currency: "USD" });
   const tokens = buyers.map((b) => b.token);
   stack.start();
-  for (let round = 1; round <= Number(values.rounds); round++) {
-    for (const fault of faults) {
-      const r = await runScenario({ fault, round, url: run.url, db, gate, redis, rabbit, stack, tokens, stock: Number(values.stock) });
+  const seed = Number(values.seed ?? Date.now() % 1_000_000);
+  const rounds: ScheduledFault[][][] = values.random
+    ? randomSchedules(faults, Number(values.random), seed).map((s) => [s])
+    : Array.from({ length: Number(values.rounds) }, () => faults.map((fault) => [{ fault, atMs: 1500 }]));
+  if (values.random) console.log(`chaos: ${values.random} random schedules, seed ${seed} (--seed ${seed} replays them)`);
+  for (const [i, schedules] of rounds.entries()) {
+    const round = i + 1;
+    for (const schedule of schedules) {
+      const r = await runScenario({ schedule, round, url: run.url, db, gate, redis, rabbit, stack, tokens, stock: Number(values.stock) });
       results.push(r);
       console.log(
-        `${fault.padEnd(18)} round ${round}: requests ${r.requests}, accepted ${r.accepted}, completed ${r.completed}, rejected ${r.rejected}, failed ${r.failed}, ` +
+        `${r.fault.padEnd(18)} round ${round}: requests ${r.requests}, accepted ${r.accepted}, completed ${r.completed}, rejected ${r.rejected}, failed ${r.failed}, ` +
           `503 ${r.unavailable}, unanswered ${r.network}, 500 ${r.internal}, lost ${r.lost}, violations ${r.violations.length}, drained in ${r.drainMs} ms`,
       );
       for (const v of r.violations.slice(0, 10)) console.log(`    violation (invariant ${v.invariant}): ${v.check}: ${v.detail}`);
@@ -65,7 +78,7 @@ try {
   const bad = results.filter((r) => r.violations.length > 0 || r.lost > 0 || r.internal > 0);
   const sum = (k: keyof ScenarioResult) => results.reduce((a, r) => a + (r[k] as number), 0);
   console.log(
-    `chaos: ${results.length} faults injected, ${sum("accepted")} orders accepted, ${sum("completed")} completed, lost ${sum("lost")}, ` +
+    `chaos: ${sum("injected")} faults injected in ${results.length} sales, ${sum("accepted")} orders accepted, ${sum("completed")} completed, lost ${sum("lost")}, ` +
       `violations ${results.reduce((a, r) => a + r.violations.length, 0)}, 500s ${sum("internal")}, supervisor restarts ${stack.restarts.length}, stack exit ${stopCode}`,
   );
   exitCode = bad.length === 0 && stopCode === 0 ? 0 : 1;

@@ -6,7 +6,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import { config } from "@flashsale/config";
-import { createDb } from "@flashsale/db";
+import { createDb, gateSnapshot } from "@flashsale/db";
 import { ReservationGate } from "@flashsale/reservations";
 import { buyersCsv, createBuyers } from "./fixtures/buyers";
 import { createSaleItem } from "./fixtures/sale-item";
@@ -46,7 +46,7 @@ const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: 2 });
 try {
   const t0 = performance.now();
   const buyers = await createBuyers(db, cfg.jwt, { count: users, balance, currency });
-  const item = await createSaleItem(db, new ReservationGate(redis, cfg.redisPrefix), { stock, price, currency, maxPerUser });
+  const item = await createSaleItem(db, new ReservationGate(redis, cfg.redisPrefix, { snapshot: () => gateSnapshot(db) }), { stock, price, currency, maxPerUser });
   const csv = path.resolve(values.out!);
   mkdirSync(path.dirname(csv), { recursive: true });
   writeFileSync(csv, buyersCsv(buyers));

@@ -36,7 +36,7 @@ export function createApp(deps: ApiDeps): express.Express {
 
   app.use(healthRoutes(deps));
   app.use(openapiRoutes());
-  const limits = apiLimits(deps.redis, deps.cfg.redisPrefix, deps.cfg.rateLimit);
+  const limits = apiLimits(deps.redis, deps.gate.keys, deps.cfg.rateLimit);
   app.use(userRoutes(deps, limits));
   app.use(walletRoutes(deps));
   app.use(itemRoutes(deps));

@@ -3,13 +3,14 @@ import type { AddressInfo, Socket } from "node:net";
 import { Redis } from "ioredis";
 import { pino, type Logger } from "pino";
 import type { Config } from "@flashsale/config";
-import { createDb, gateSnapshot } from "@flashsale/db";
-import { OrderStatusFeed, ReservationGate } from "@flashsale/reservations";
+import { createDb, createReplicaDb, gateSnapshot } from "@flashsale/db";
+import { ReservationGate } from "@flashsale/reservations";
 import { OrderPublisher } from "@flashsale/queue";
 import { createApp } from "./app.ts";
 import type { ApiDeps } from "./deps.ts";
 import { tokenVerifier } from "./http/auth.ts";
 import { refuseAtServer } from "./http/server-refusals.ts";
+import { OrderStatusFeed } from "./live/order-status-feed.ts";
 
 export interface RunningApi {
   server: Server;
@@ -21,6 +22,8 @@ export interface RunningApi {
 /** Starts one API process: builds its dependencies once, serves until stop(). */
 export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLevel, name: "api" })): Promise<RunningApi> {
   const db = createDb(cfg.databaseUrl, 10);
+  // Lists and metrics only (packages/app decides which reads); without a replica, the primary.
+  const readDb = cfg.databaseReplicaUrl ? createReplicaDb(cfg.databaseReplicaUrl, 10) : db;
   // Commands fail fast while Redis is away (503), instead of queueing behind a dead socket.
   // Auto-pipelining: commands issued in the same tick share one write (many concurrent orders).
   const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 1000, enableAutoPipelining: true });
@@ -29,16 +32,16 @@ export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLeve
     redis.once("ready", resolve);
     setTimeout(resolve, 3000);
   });
-  const gate = new ReservationGate(redis, cfg.redisPrefix, undefined, cfg.idempotencyTtlSeconds);
-  const statusFeed = new OrderStatusFeed(redis, cfg.redisPrefix);
+  const gate = new ReservationGate(redis, cfg.redisPrefix, { snapshot: () => gateSnapshot(db), idempotencyTtlSeconds: cfg.idempotencyTtlSeconds });
+  const statusFeed = new OrderStatusFeed(redis, gate.keys.statusChannel);
   // Not awaited: with Redis down at boot the API still starts (and /readyz says so); the
   // subscription is made, and remade after any reconnect, by ioredis.
   statusFeed.start().catch((err) => log.warn({ err: err.message }, "status feed not subscribed yet"));
   const publisher = new OrderPublisher(cfg.rabbitmqUrls, { ...cfg.queue }, log);
   await publisher.start();
-  await gate.rehydrate(() => gateSnapshot(db)).catch((err) => log.warn({ err: err.message }, "gate not rebuilt at start; will on first order"));
+  await gate.rebuild().catch((err) => log.warn({ err: err.message }, "gate not rebuilt at start; will on first order"));
 
-  const deps: ApiDeps = { cfg, db, redis, gate, statusFeed, publisher, log, now: () => new Date(), verifyToken: tokenVerifier(cfg.jwt) };
+  const deps: ApiDeps = { cfg, db, readDb, redis, gate, statusFeed, publisher, log, now: () => new Date(), verifyToken: tokenVerifier(cfg.jwt) };
   const app = createApp(deps);
   // Host is checked by the app (requireHost), so that its absence is a problem document too.
   const server = createServer({ requireHostHeader: false }, app);
@@ -75,6 +78,7 @@ export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLeve
       await publisher.stop();
       redis.disconnect();
       await db.$disconnect();
+      if (readDb !== db) await readDb.$disconnect();
       log.info({}, "api stopped");
     },
   };

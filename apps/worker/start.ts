@@ -27,7 +27,7 @@ export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLeve
   // No auto-pipelining: with prefetch(1) a worker has one command in flight, so batching only adds a tick and a Pipeline per call.
   const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
   redis.on("error", (err) => log.warn({ err: err.message }, "redis error"));
-  const gate = new ReservationGate(redis, cfg.redisPrefix, undefined, cfg.idempotencyTtlSeconds);
+  const gate = new ReservationGate(redis, cfg.redisPrefix, { idempotencyTtlSeconds: cfg.idempotencyTtlSeconds });
   const metrics = workerMetrics();
   const handlers = settleHandlers({ db, sql: pgSettleSql(pool), gate, log, now: () => new Date(), stages: opts.stages, onSettled: metrics.settled });
   const consumer = new SettleConsumer(cfg.rabbitmqUrls, cfg.queue, metrics.instrument(handlers), log);

@@ -7,8 +7,17 @@ import { inject, type Fault, type FaultTargets } from "./faults";
 import { startSaleLoad } from "./sale-load";
 import type { SupervisedStack } from "./supervised-stack";
 
-export interface ScenarioResult {
+/** One fault at a moment of the sale (ms after the load starts). */
+export interface ScheduledFault {
   fault: Fault;
+  atMs: number;
+}
+
+export interface ScenarioResult {
+  /** What was injected, e.g. "kill-worker" or "flush-redis@900+kill-api@2300". */
+  fault: string;
+  /** How many faults the schedule injected. */
+  injected: number;
   round: number;
   requests: number;
   accepted: number;
@@ -36,29 +45,44 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs: num
 
 const ready = (url: string) => async () => (await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) })).status === 200;
 
-/** One sale: load, the fault in the middle of it, recovery, drain, then every invariant checked. */
-export async function runScenario(o: { fault: Fault; round: number; url: string; db: Db; gate: ReservationGate; redis: Redis; rabbit?: FaultTargets["rabbit"]; stack: SupervisedStack; tokens: string[]; stock: number }): Promise<ScenarioResult> {
+/** The name of a schedule: one fault alone by its name, several with their moments. */
+export const scheduleName = (schedule: ScheduledFault[]): string =>
+  schedule.length === 1 ? schedule[0]!.fault : schedule.map((f) => `${f.fault}@${f.atMs}`).join("+");
+
+/**
+ * One sale: load, the faults of the schedule injected at their moments (overlapping when
+ * they are close: each starts at its time whether or not the one before has recovered),
+ * recovery, drain, then every invariant checked.
+ */
+export async function runScenario(o: { schedule: ScheduledFault[]; round: number; url: string; db: Db; gate: ReservationGate; redis: Redis; rabbit?: FaultTargets["rabbit"]; stack: SupervisedStack; tokens: string[]; stock: number }): Promise<ScenarioResult> {
+  const name = scheduleName(o.schedule);
   await until("the stack ready", ready(o.url), 120_000);
-  const item = await createSaleItem(o.db, o.gate, { stock: o.stock, price: 1000, currency: "USD", maxPerUser: 1, name: `chaos ${o.fault} ${o.round}` });
+  const item = await createSaleItem(o.db, o.gate, { stock: o.stock, price: 1000, currency: "USD", maxPerUser: 1, name: `chaos ${name} ${o.round}` });
   const load = startSaleLoad(o.url, item.id, o.tokens);
-  await sleep(1500);
-  await inject(o.fault, o.stack, { redis: o.redis, rabbit: o.rabbit });
+  const t0 = Date.now();
+  await Promise.all(
+    o.schedule.map(async (f) => {
+      await sleep(Math.max(0, f.atMs - (Date.now() - t0)));
+      await inject(f.fault, o.stack, { redis: o.redis, rabbit: o.rabbit });
+    }),
+  );
   await until("the stack ready again", ready(o.url), 120_000);
   await sleep(1500);
   const tally = await load.stop();
-  const t0 = Date.now();
+  const drainFrom = Date.now();
   const ids = tally.accepted;
   await until(
     "every accepted order settled",
     async () => (await o.db.order.count({ where: { id: { in: ids }, status: { in: ["COMPLETED", "REJECTED", "FAILED", "REFUNDED"] } } })) === ids.length,
     180_000,
   ).catch(() => undefined);
-  const drainMs = Date.now() - t0;
+  const drainMs = Date.now() - drainFrom;
   const statuses = await o.db.order.groupBy({ by: ["status"], where: { id: { in: ids } }, _count: true });
   const n = (s: string) => statuses.find((x) => x.status === s)?._count ?? 0;
   const all = [...tally.byStatus.values()].reduce((a, b) => a + b, 0);
   return {
-    fault: o.fault,
+    fault: name,
+    injected: o.schedule.length,
     round: o.round,
     requests: all,
     accepted: ids.length,

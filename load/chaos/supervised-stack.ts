@@ -35,10 +35,14 @@ export class SupervisedStack {
     });
   }
 
-  /** SIGKILLs one child (like a crash); the supervisor restarts it. */
+  /** SIGKILLs one child (like a crash); the supervisor restarts it. A child already dead (killed a moment ago) is left alone. */
   kill(name: string): void {
     const pid = this.pids.get(name);
-    if (pid) process.kill(pid, "SIGKILL");
+    try {
+      if (pid) process.kill(pid, "SIGKILL");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err;
+    }
   }
 
   async stop(): Promise<number | null> {

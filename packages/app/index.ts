@@ -11,4 +11,5 @@ export { createUser, signIn, type NewUser } from "./users/users.ts";
 export { readBalances, readLedger, adjustWallet, type Adjustment } from "./wallets/wallets.ts";
 export { itemView, listItems, readItem, createItem, restockItem, type ItemView, type NewItemInput } from "./items/items.ts";
 export { metricsSnapshot, type MetricsSnapshot, type MetricsDeps } from "./ops/metrics-snapshot.ts";
-export { readiness, type Readiness } from "./ops/readiness.ts";
+export { readiness, type Readiness, type ReadinessChecks } from "./ops/readiness.ts";
+export type { ReadDbs } from "./lagging-reads.ts";

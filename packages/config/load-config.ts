@@ -20,6 +20,8 @@ const Schema = z
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     PORT: intFrom(3000).pipe(z.number().max(65535)),
     DATABASE_URL: url(["postgresql:", "postgres:"]).default("postgresql://postgres@127.0.0.1:5432/flashsale"),
+    // A streaming replica of DATABASE_URL for lists and metrics (optional; unset, the primary serves them).
+    DATABASE_REPLICA_URL: url(["postgresql:", "postgres:"]).optional(),
     REDIS_URL: url(["redis:", "rediss:"]).default("redis://127.0.0.1:6379"),
     RABBITMQ_URL: url(["amqp:", "amqps:"]).default("amqp://guest:guest@127.0.0.1:5672"),
     RABBITMQ_URLS: amqpList.optional(),
@@ -30,6 +32,9 @@ const Schema = z
     JWT_AUDIENCE: z.string().min(1).optional(),
     JWT_TTL_SECONDS: intFrom(3600, 60),
     WORKERS: intFrom(2, 0).pipe(z.number().max(64)),
+    // A worker lowers its own CPU priority by this much (nice), so that on a box shared with the
+    // API the buyers' answers are served first and settling takes the cycles left over.
+    WORKER_NICE: intFrom(10).pipe(z.number().max(19)),
     // Every core the process may use: the accept path is CPU-bound, one process per core.
     API_PROCESSES: intFrom(availableParallelism(), 1).pipe(z.number().max(64)),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -70,6 +75,7 @@ export function parseConfig(env: Record<string, string | undefined>) {
     env: c.NODE_ENV,
     port: c.PORT,
     databaseUrl: c.DATABASE_URL,
+    databaseReplicaUrl: c.DATABASE_REPLICA_URL,
     redisUrl: c.REDIS_URL,
     // The nodes the broker clients try in turn: RABBITMQ_URLS when set, else the one RABBITMQ_URL.
     rabbitmqUrls: c.RABBITMQ_URLS ?? [c.RABBITMQ_URL],
@@ -82,6 +88,7 @@ export function parseConfig(env: Record<string, string | undefined>) {
       ttlSeconds: c.JWT_TTL_SECONDS,
     },
     workers: c.WORKERS,
+    workerNice: c.WORKER_NICE,
     apiProcesses: c.API_PROCESSES,
     logLevel: c.LOG_LEVEL,
     rateLimit: { userPerSec: c.RATE_LIMIT_USER_PER_SEC, ipPerSec: c.RATE_LIMIT_IP_PER_SEC },

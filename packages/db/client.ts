@@ -16,6 +16,15 @@ export function createDb(connection: string | pg.Pool, poolSize = 10): Db {
   return new PrismaClient({ adapter });
 }
 
+/**
+ * A Prisma client on a streaming replica, for reads that may lag the primary. A connection
+ * attempt gives up after 1 s and a query after 3 s (its connection is then dropped), so a
+ * replica that is away or wedged costs a read that long at most before the caller turns to the primary.
+ */
+export function createReplicaDb(connectionString: string, poolSize = 10): Db {
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: poolSize, connectionTimeoutMillis: 1000, query_timeout: 3000 }) });
+}
+
 /** One round trip to PostgreSQL (readiness). */
 export async function pingDb(db: Db): Promise<void> {
   await db.$queryRaw`SELECT 1`;

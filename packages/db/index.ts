@@ -13,7 +13,7 @@ import * as metrics from "./order-metrics.ts";
 import * as client from "./client.ts";
 import * as settle from "./settle-order.ts";
 
-export { createDb, createPool, type Db, type Tx } from "./client.ts";
+export { createDb, createPool, createReplicaDb, type Db, type Tx } from "./client.ts";
 export const pingDb = guarded(client.pingDb);
 export { translateDbError } from "./prisma-errors.ts";
 export { createUser, type UserView } from "./users.ts";

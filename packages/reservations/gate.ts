@@ -1,193 +1,157 @@
-import type { OrderLineView, OrderStatus } from "@flashsale/domain";
+import type { OrderStatus } from "@flashsale/domain";
+import { AppError } from "@flashsale/domain";
 import { EventEmitter } from "node:events";
 import type { Redis } from "ioredis";
 import { keys, type Keys } from "./keys.ts";
 import { withScripts, type ScriptedRedis } from "./scripts.ts";
-import { itemFields, rebuildGate, type GateSnapshot } from "./rehydrate.ts";
-import { statusChannel } from "./status-feed.ts";
+import { rebuildGate, type GateSnapshot } from "./rebuild.ts";
 import { openOrderCounts, type OpenOrderCounts } from "./open-orders.ts";
 import { refundToGate, type RefundedOrder, type RefundResult } from "./refund.ts";
-import { NO_KEY, reserveOrder, type ReserveRequest, type ReserveResult } from "./reserve.ts";
+import { reserveOrder, type ReserveRequest, type ReserveResult } from "./reserve.ts";
+import { voidOrder, type VoidableOrder } from "./void-order.ts";
+import { beginSettle, finishSettle } from "./settle.ts";
+import { putItem, remaining, restock, type ItemGateState } from "./items.ts";
+import { markQueued, pendingOrder, type PendingOrder } from "./pending-order.ts";
 
 export type { ReserveRequest, ReserveResult } from "./reserve.ts";
+export type { ItemGateState } from "./items.ts";
+export type { PendingOrder } from "./pending-order.ts";
 
-export interface ItemGateState {
-  id: string;
-  price: number;
-  currency: string;
-  startsAt: Date;
-  endsAt: Date | null;
-  maxPerUser: number;
-  stock: number;
-  remaining: number;
+export interface GateOptions {
+  /**
+   * Where the gate rebuilds itself from when Redis lost its state (PostgreSQL's items,
+   * remaining units and holdings). Without one, a reserve that finds the gate empty answers
+   * 503 UNAVAILABLE (processes that never reserve need none).
+   */
+  snapshot?: () => Promise<GateSnapshot>;
+  /** How long an order's record, and a refund's marker, are kept (default 7 days). */
+  orderTtlSeconds?: number;
+  /** How long an Idempotency-Key of POST /orders is remembered (default 24 h). */
+  idempotencyTtlSeconds?: number;
+  /** How long a reserve waits for another process's rebuild (default 30 s). */
+  rebuildTimeoutMs?: number;
 }
-
-export interface PendingOrder {
-  id: string;
-  userId: string;
-  status: OrderStatus | "VOID";
-  currency: string;
-  lines: OrderLineView[];
-  createdAt: Date;
-  startedAt?: Date;
-  queued: boolean;
-}
-
-
 
 const UNITS_BACK = "units-back";
+const REBUILD_TRIES = 3;
 
 /**
  * The reservation gate in Redis: fast, atomic and disposable. PostgreSQL stays the truth;
- * when Redis loses its state the gate is rebuilt from it (see rehydrate).
+ * when Redis loses its state the gate rebuilds itself from its snapshot source. Each verb
+ * lives in a module of its own beside its Lua script (reserve.ts, void-order.ts, settle.ts,
+ * items.ts, refund.ts, pending-order.ts, open-orders.ts, rebuild.ts); this class binds
+ * them to one connection, key prefix and set of options.
  */
 export class ReservationGate {
   readonly redis: ScriptedRedis;
   readonly keys: Keys;
   private readonly local = new EventEmitter();
+  private readonly orderTtlSeconds: number;
+  private readonly idempotencyTtlSeconds: number;
 
-  constructor(redis: Redis, private readonly prefix: string, private readonly orderTtlSeconds = 7 * 86400, private readonly idempotencyTtlSeconds = 86400) {
+  constructor(redis: Redis, prefix: string, private readonly opts: GateOptions = {}) {
     this.redis = withScripts(redis);
     this.keys = keys(prefix);
-  }
-
-  /** Reserves every line of the order atomically or nothing; throws a coded AppError on refusal. */
-  async reserve(req: ReserveRequest): Promise<ReserveResult | "rehydrate"> {
-    return reserveOrder(this.redis, this.keys, req, this.idempotencyTtlSeconds, this.orderTtlSeconds);
+    this.orderTtlSeconds = opts.orderTtlSeconds ?? 7 * 86400;
+    this.idempotencyTtlSeconds = opts.idempotencyTtlSeconds ?? 86400;
   }
 
   /**
-   * Gives back the units of an order whose publish failed (the API answers 503), in one
-   * script: refused with "taken" once a worker holds the order (it then stands), "noop" when
-   * Redis has no record of it. The order's lines and key are the ones it was reserved with.
+   * Reserves every line of the order atomically or nothing; throws a coded AppError on
+   * refusal. When Redis lost its state, rebuilds the gate first (once, whichever process
+   * gets there first) and tries again.
    */
-  async voidOrder(order: { id: string; userId: string; lines: readonly { itemId: string }[]; idempotencyKey?: string }): Promise<"released" | "noop" | "taken"> {
-    const k = this.keys;
-    const redisKeys = [
-      k.epoch,
-      k.order(order.id),
-      k.idempotency(order.userId, order.idempotencyKey || NO_KEY),
-      k.ordersPending,
-      k.ordersProcessing,
-      ...order.lines.flatMap((l) => [k.itemRemaining(l.itemId), k.itemHeld(l.itemId)]),
-    ];
-    const r = await this.redis.voidOrder(redisKeys.length, ...redisKeys, order.id);
-    if (r === 1) this.local.emit(UNITS_BACK);
-    return r === 1 ? "released" : r === -1 ? "taken" : "noop";
+  async reserve(req: ReserveRequest): Promise<ReserveResult> {
+    for (let i = 0; i < REBUILD_TRIES; i++) {
+      const r = await reserveOrder(this.redis, this.keys, req, this.idempotencyTtlSeconds, this.orderTtlSeconds);
+      if (r !== "rehydrate") return r;
+      await this.rebuild().catch((err) => {
+        if (err instanceof AppError) throw err;
+        throw new AppError("UNAVAILABLE", "reservations are being rebuilt; nothing was reserved");
+      });
+    }
+    throw new AppError("UNAVAILABLE", "reservations are being rebuilt; nothing was reserved");
+  }
+
+  /**
+   * Rebuilds the gate from its snapshot source after Redis lost its state, under a lock so
+   * that one process does it while the others wait. Returns when an epoch exists again.
+   */
+  rebuild(): Promise<void> {
+    const snapshot = this.opts.snapshot;
+    if (!snapshot) return Promise.reject(new AppError("UNAVAILABLE", "the reservation gate is empty and this process cannot rebuild it"));
+    return rebuildGate(this.redis, this.keys, snapshot, this.opts.rebuildTimeoutMs ?? 30_000);
+  }
+
+  /** See void-order.ts. */
+  async voidOrder(order: VoidableOrder): Promise<"released" | "noop" | "taken"> {
+    const r = await voidOrder(this.redis, this.keys, order);
+    if (r === "released") this.local.emit(UNITS_BACK);
+    return r;
   }
 
   /** Marks that the broker confirmed the order's message (a repeat request may now be answered). */
-  async markQueued(orderId: string): Promise<void> {
-    await this.redis.hset(this.keys.order(orderId), "queued", "1");
+  markQueued(orderId: string): Promise<void> {
+    return markQueued(this.redis, this.keys, orderId);
   }
 
-  /** A worker takes the order: PENDING becomes PROCESSING; a voided order must be dropped. */
-  async beginSettle(orderId: string, now: Date): Promise<"OK" | "VOID" | "MISSING" | string> {
-    const k = this.keys;
-    const announcement = JSON.stringify({ orderId, status: "PROCESSING" });
-    return this.redis.beginSettle(k.order(orderId), k.ordersPending, k.ordersProcessing, now.getTime(), orderId, statusChannel(this.prefix), announcement);
+  /** A worker takes the order: PENDING becomes PROCESSING; a voided order must be dropped (settle.ts). */
+  beginSettle(orderId: string, now: Date): Promise<"OK" | "VOID" | "MISSING" | string> {
+    return beginSettle(this.redis, this.keys, orderId, now);
   }
 
-  /**
-   * A worker's one round trip after the database answered: the final status in the order's
-   * record, its units given back when it did not complete (REJECTED, FAILED; once per
-   * order), both open-order sets and the announcement. `lines` are the order's lines as the
-   * message carries them (the record's line order). True when units came back.
-   */
+  /** The worker's round trip after the database answered (settle.ts). True when units came back. */
   async finishSettle(orderId: string, status: OrderStatus, lines: readonly { itemId: string }[]): Promise<boolean> {
-    const k = this.keys;
-    const giveBack = status === "REJECTED" || status === "FAILED";
-    const redisKeys = [k.epoch, k.order(orderId), k.ordersPending, k.ordersProcessing, ...lines.flatMap((l) => [k.itemRemaining(l.itemId), k.itemHeld(l.itemId)])];
-    const announcement = JSON.stringify({ orderId, status });
-    const r = await this.redis.finishSettle(redisKeys.length, ...redisKeys, status, giveBack ? "1" : "0", this.orderTtlSeconds, orderId, statusChannel(this.prefix), announcement);
-    if (r === 1) this.local.emit(UNITS_BACK);
-    return r === 1;
+    const back = await finishSettle(this.redis, this.keys, orderId, status, lines, this.orderTtlSeconds);
+    if (back) this.local.emit(UNITS_BACK);
+    return back;
   }
 
   /**
    * Calls `listener` whenever this process gave units back to the gate (restock, refund, a
    * voided order): its own memory of sold-out items is then stale at once. Other processes
-   * hear the same on the status channel (OrderStatusFeed.onUnitsBack).
+   * hear the same on the status channel (the API's OrderStatusFeed.onUnitsBack).
    */
   onUnitsBack(listener: () => void): void {
     this.local.on(UNITS_BACK, listener);
   }
 
   /** The gate's epoch, or null while it awaits a rebuild; read it before a refund commits. */
-  async epoch(): Promise<string | null> {
+  epoch(): Promise<string | null> {
     return this.redis.get(this.keys.epoch);
   }
 
-  /** Gives a refunded order's units and allowance back once, unless the gate was rebuilt since `epoch`. */
+  /** Gives a refunded order's units and allowance back once, unless the gate was rebuilt since `epoch` (refund.ts). */
   async refund(order: RefundedOrder, epoch: string): Promise<RefundResult> {
-    const r = await refundToGate(this.redis, this.keys, order, epoch, this.orderTtlSeconds, statusChannel(this.prefix));
+    const r = await refundToGate(this.redis, this.keys, order, epoch, this.orderTtlSeconds);
     if (r === "returned") this.local.emit(UNITS_BACK);
     return r;
   }
 
   /** How many orders are PENDING and PROCESSING right now (they live only in Redis). */
-  async openOrders(now: Date): Promise<OpenOrderCounts> {
+  openOrders(now: Date): Promise<OpenOrderCounts> {
     return openOrderCounts(this.redis, this.keys, now, this.orderTtlSeconds * 1000);
   }
 
   /** The order as the gate knows it before the database has it, or null. */
-  async pendingOrder(orderId: string): Promise<PendingOrder | null> {
-    const h = await this.redis.hgetall(this.keys.order(orderId));
-    if (!h.userId) return null;
-    return {
-      id: orderId,
-      userId: h.userId,
-      status: h.status as PendingOrder["status"],
-      currency: h.currency ?? "",
-      lines: parseLines(h.lines ?? ""),
-      createdAt: new Date(Number(h.createdAt)),
-      startedAt: h.startedAt ? new Date(Number(h.startedAt)) : undefined,
-      queued: h.queued === "1",
-    };
+  pendingOrder(orderId: string): Promise<PendingOrder | null> {
+    return pendingOrder(this.redis, this.keys, orderId);
   }
 
-  /** Makes a new item reservable; a no-op while the gate awaits a rehydrate (which loads it). */
-  async putItem(item: ItemGateState): Promise<void> {
-    const k = this.keys;
-    await this.redis.putItem(k.epoch, k.itemMeta(item.id), k.itemRemaining(item.id), ...itemArgs(item));
+  /** Makes a new item reservable; a no-op while the gate awaits a rebuild (which loads it). */
+  putItem(item: ItemGateState): Promise<void> {
+    return putItem(this.redis, this.keys, item);
   }
 
   /** Adds units to stock and remaining atomically; the new remaining, or null when the gate does not know the item. */
   async restock(itemId: string, quantity: number): Promise<number | null> {
-    const k = this.keys;
-    const announce = JSON.stringify({ orderId: "", status: "RESTOCKED", itemIds: [itemId] });
-    const left = await this.redis.restock(k.epoch, k.itemMeta(itemId), k.itemRemaining(itemId), quantity, statusChannel(this.prefix), announce);
-    if (left >= 0) this.local.emit(UNITS_BACK);
-    return left >= 0 ? left : null;
+    const left = await restock(this.redis, this.keys, itemId, quantity);
+    if (left !== null) this.local.emit(UNITS_BACK);
+    return left;
   }
 
   /** Units not yet reserved, per item id; null for an item the gate does not know. */
-  async remaining(itemIds: string[]): Promise<Map<string, number | null>> {
-    const out = new Map<string, number | null>();
-    if (itemIds.length === 0) return out;
-    const vals = await this.redis.mget(itemIds.map((id) => this.keys.itemRemaining(id)));
-    itemIds.forEach((id, i) => out.set(id, vals[i] == null ? null : Number(vals[i])));
-    return out;
+  remaining(itemIds: string[]): Promise<Map<string, number | null>> {
+    return remaining(this.redis, this.keys, itemIds);
   }
-
-  /**
-   * Rebuilds the gate from PostgreSQL after Redis lost its state, under a lock so that one
-   * process does it while the others wait. Returns when an epoch exists again.
-   */
-  rehydrate(snapshot: () => Promise<GateSnapshot>, timeoutMs = 30_000): Promise<void> {
-    return rebuildGate(this.redis, this.keys, snapshot, timeoutMs);
-  }
-}
-
-function itemArgs(item: ItemGateState): (string | number)[] {
-  const f = itemFields(item);
-  return [f.price, f.currency, f.startsAt, f.endsAt, f.maxPerUser, f.stock, item.remaining];
-}
-
-function parseLines(encoded: string): OrderLineView[] {
-  if (!encoded) return [];
-  return encoded.split(";").map((s) => {
-    const [itemId, quantity, price] = s.split(":");
-    return { itemId: itemId!, quantity: Number(quantity), price: Number(price) };
-  });
 }

@@ -31,7 +31,7 @@ const MESSAGES: Record<string, string> = {
 
 /**
  * Runs reserve.lua: every line of the order reserved atomically, or nothing. A refusal is
- * thrown as the coded AppError; "rehydrate" means Redis lost its state and must be rebuilt first.
+ * thrown as the coded AppError; "rehydrate" means Redis lost its state (no epoch): the gate rebuilds itself and tries again.
  */
 export async function reserveOrder(redis: ScriptedRedis, k: Keys, req: ReserveRequest, idempotencyTtlSeconds: number, orderTtlSeconds: number): Promise<ReserveResult | "rehydrate"> {
   const redisKeys = [

@@ -17,7 +17,7 @@ const UNSET_ON_PURPOSE: Record<string, string> = {
   WORKERS: "npm start's worker count; KEDA scales worker pods here",
   REDIS_CLUSTER_NODES: "planned (issue 11); the manifests target one REDIS_URL",
   RABBITMQ_URLS: "a cluster's node list; the manifests use one RABBITMQ_URL (a Service in front of the cluster)",
-  DATABASE_REPLICA_URL: "planned (issue 11); the manifests read from the primary",
+  DATABASE_REPLICA_URL: "optional; set it in the Secret when a streaming replica exists",
 };
 const SECRET_KEYS = ["JWT_SECRET", "DATABASE_URL", "RABBITMQ_URL", "REDIS_URL"];
 // The production overlay deletes base's placeholder Secret: the operator creates it.

@@ -82,7 +82,8 @@ export async function scratchEnv(opts: ScratchOptions): Promise<ScratchEnv> {
   };
 }
 
-async function deleteRedisKeys(prefix: string): Promise<void> {
+/** Deletes every key under the prefix on the run's Redis. */
+export async function deleteRedisKeys(prefix: string): Promise<void> {
   const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { lazyConnect: true, maxRetriesPerRequest: 1 });
   redis.on("error", () => undefined);
   try {

@@ -2,6 +2,7 @@ import type { RequestHandler } from "express";
 import type { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { AppError } from "@flashsale/domain";
+import type { Keys } from "@flashsale/reservations";
 
 export interface RateLimits {
   userPerSec: number;
@@ -13,9 +14,9 @@ export interface RateLimits {
  * rate-limiter-flexible. 0 turns a limit off. If Redis cannot answer, the request goes on:
  * the reservation step will answer 503 on its own.
  */
-export function rateLimit(redis: Redis, prefix: string, limits: RateLimits, scope: string): RequestHandler {
+export function rateLimit(redis: Redis, k: Keys, limits: RateLimits, scope: string): RequestHandler {
   const make = (points: number, kind: string) =>
-    points > 0 ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}rl:${scope}:${kind}`, points, duration: 1 }) : null;
+    points > 0 ? new RateLimiterRedis({ storeClient: redis, keyPrefix: k.rateLimit(scope, kind), points, duration: 1 }) : null;
   const perUser = make(limits.userPerSec, "user");
   const perIp = make(limits.ipPerSec, "ip");
   return async (req, _res, next) => {
@@ -37,8 +38,8 @@ export function rateLimit(redis: Redis, prefix: string, limits: RateLimits, scop
  * A per-account limit for logins, keyed by the email asked for (the caller is not known yet),
  * at RATE_LIMIT_USER_PER_SEC: guessing one account's password is slowed whatever the address.
  */
-export function loginAttemptLimit(redis: Redis, prefix: string, perSec: number): (email: string) => Promise<void> {
-  const limiter = perSec > 0 ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}rl:login:email`, points: perSec, duration: 1 }) : null;
+export function loginAttemptLimit(redis: Redis, k: Keys, perSec: number): (email: string) => Promise<void> {
+  const limiter = perSec > 0 ? new RateLimiterRedis({ storeClient: redis, keyPrefix: k.rateLimit("login", "email"), points: perSec, duration: 1 }) : null;
   return async (email) => {
     try {
       await limiter?.consume(email.trim().toLowerCase());
@@ -62,10 +63,10 @@ export interface ApiLimits {
 }
 
 /** The API's limits, built once by createApp over its Redis connection. */
-export function apiLimits(redis: Redis, prefix: string, limits: RateLimits): ApiLimits {
+export function apiLimits(redis: Redis, k: Keys, limits: RateLimits): ApiLimits {
   return {
-    orders: rateLimit(redis, prefix, limits, "orders"),
-    login: rateLimit(redis, prefix, { userPerSec: 0, ipPerSec: limits.ipPerSec }, "login"),
-    loginAttempt: loginAttemptLimit(redis, prefix, limits.userPerSec),
+    orders: rateLimit(redis, k, limits, "orders"),
+    login: rateLimit(redis, k, { userPerSec: 0, ipPerSec: limits.ipPerSec }, "login"),
+    loginAttempt: loginAttemptLimit(redis, k, limits.userPerSec),
   };
 }

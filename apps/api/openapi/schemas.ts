@@ -29,6 +29,7 @@ export const responseSchemas: Record<string, Schema> = {
     postgres: { enum: ["ok", "down"] },
     redis: { enum: ["ok", "down"] },
     rabbitmq: { enum: ["ok", "down"] },
+    replica: { enum: ["ok", "down"], description: "only with DATABASE_REPLICA_URL; never makes the API unready (lists then read the primary)" },
   }),
   User: closed(["id", "email", "role", "createdAt"], {
     id: uuid,

@@ -1,6 +1,7 @@
 import { AppError, itemState, rateToPpm } from "@flashsale/domain";
 import { createItem as insertItem, findItem, itemPage, restockItem as addStock, runIdempotent, type Db, type IdempotencyScope, type ItemRecord, type Replayable } from "@flashsale/db";
 import type { ReservationGate } from "@flashsale/reservations";
+import { lagging, type ReadDbs } from "../lagging-reads.ts";
 
 type ReadDeps = { db: Db; gate: Pick<ReservationGate, "remaining">; now: () => Date };
 
@@ -28,15 +29,15 @@ export type ItemView = ReturnType<typeof itemView>;
 // Redis not answering leaves PostgreSQL's count: a read never fails for the gate's sake.
 const live = (deps: ReadDeps, ids: string[]) => deps.gate.remaining(ids).catch(() => new Map<string, number | null>());
 
-/** A page of items, newest first, each with its live remaining units. */
-export async function listItems(page: { limit: number; after?: { createdAt: Date; id: string } }, deps: ReadDeps) {
-  const found = await itemPage(deps.db, page.limit, page.after);
+/** A page of items, newest first, read from the replica (a new item may appear a moment late), each with its live remaining units from the gate. */
+export async function listItems(page: { limit: number; after?: { createdAt: Date; id: string } }, deps: ReadDeps & ReadDbs) {
+  const found = await lagging(deps, (db) => itemPage(db, page.limit, page.after));
   const remaining = await live(deps, found.data.map((i) => i.id));
   const now = deps.now();
   return { data: found.data.map((i) => itemView(i, remaining.get(i.id), now)), next: found.next };
 }
 
-/** One item with its live remaining units; ITEM_NOT_FOUND otherwise. */
+/** One item with its live remaining units, from the primary (an item just created is never 404); ITEM_NOT_FOUND otherwise. */
 export async function readItem(id: string, deps: ReadDeps): Promise<ItemView> {
   const item = await findItem(deps.db, id);
   if (!item) throw new AppError("ITEM_NOT_FOUND", "no such item");

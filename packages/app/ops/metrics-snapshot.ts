@@ -2,6 +2,7 @@ import { settledOrderCounts, type Db } from "@flashsale/db";
 import type { OrderStatus } from "@flashsale/domain";
 import type { ReservationGate } from "@flashsale/reservations";
 import type { OrderPublisher } from "@flashsale/queue";
+import { lagging } from "../lagging-reads.ts";
 
 export interface MetricsSnapshot {
   totalOrders: number;
@@ -14,20 +15,22 @@ export interface MetricsSnapshot {
 
 export interface MetricsDeps {
   db: Db;
+  /** The settled counts are read here (the replica, or the primary itself). */
+  readDb: Db;
   gate: Pick<ReservationGate, "openOrders">;
   publisher: Pick<OrderPublisher, "stats">;
   now: () => Date;
 }
 
 /**
- * GET /metrics: settled orders from PostgreSQL's sharded counters, PENDING and PROCESSING
+ * GET /metrics: settled orders from PostgreSQL's sharded counters (on the replica: they may lag), PENDING and PROCESSING
  * from Redis (those orders are nowhere else yet), the queue from the broker. A constant
  * number of small reads whatever the size of the orders table. Redis or the broker being
  * away leaves their numbers null rather than failing the whole answer.
  */
 export async function metricsSnapshot(deps: MetricsDeps): Promise<MetricsSnapshot> {
   const [settled, open, queue] = await Promise.all([
-    settledOrderCounts(deps.db),
+    lagging(deps, settledOrderCounts),
     deps.gate.openOrders(deps.now()).catch(() => null),
     deps.publisher.stats().catch(() => null),
   ]);

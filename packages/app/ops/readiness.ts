@@ -1,16 +1,32 @@
 import { pingDb, type Db } from "@flashsale/db";
+import { replicaProbed } from "../lagging-reads.ts";
 
 const within = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), ms))]);
 
-export type Readiness = { postgres: "ok" | "down"; redis: "ok" | "down"; rabbitmq: "ok" | "down" };
+type Check = "ok" | "down";
+/** `replica` only when DATABASE_REPLICA_URL is set. */
+export type ReadinessChecks = { postgres: Check; redis: Check; rabbitmq: Check; replica?: Check };
+export type Readiness = { checks: ReadinessChecks; unavailable: ("postgres" | "redis" | "rabbitmq")[] };
 
-/** Whether each dependency answers within a second (the broker: whether the publisher is connected). */
-export async function readiness(deps: { db: Db; redis: { ping(): Promise<unknown> }; publisher: { connected: boolean } }): Promise<Readiness> {
+/**
+ * Whether each dependency answers within a second (the broker: whether the publisher is
+ * connected), and the ones the API cannot serve without. The replica is reported but never
+ * makes the API unready: while it is away its reads go to the primary (lagging()), and once it
+ * answers again they return to it.
+ */
+export async function readiness(deps: { db: Db; readDb: Db; redis: { ping(): Promise<unknown> }; publisher: { connected: boolean } }): Promise<Readiness> {
   const probe = async (f: () => Promise<unknown>) => within(f(), 1000).then(() => "ok" as const, () => "down" as const);
-  return {
-    postgres: await probe(() => pingDb(deps.db)),
-    redis: await probe(() => deps.redis.ping()),
-    rabbitmq: deps.publisher.connected ? "ok" : "down",
-  };
+  const [postgres, redis, replica] = await Promise.all([
+    probe(() => pingDb(deps.db)),
+    probe(() => deps.redis.ping()),
+    deps.readDb === deps.db ? undefined : probe(() => pingDb(deps.readDb)),
+  ]);
+  const checks: ReadinessChecks = { postgres, redis, rabbitmq: deps.publisher.connected ? "ok" : "down" };
+  if (replica) {
+    checks.replica = replica;
+    replicaProbed(deps.readDb, replica === "ok");
+  }
+  const required = { postgres: checks.postgres, redis: checks.redis, rabbitmq: checks.rabbitmq };
+  return { checks, unavailable: (Object.keys(required) as (keyof typeof required)[]).filter((k) => required[k] === "down") };
 }

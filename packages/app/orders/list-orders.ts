@@ -1,6 +1,7 @@
 import type { OrderStatus } from "@flashsale/domain";
-import { orderHistory, type Db, type OrderHistoryPage, type OrderPosition } from "@flashsale/db";
+import { orderHistory, type OrderHistoryPage, type OrderPosition } from "@flashsale/db";
 import type { Caller } from "../caller.ts";
+import { lagging, type ReadDbs } from "../lagging-reads.ts";
 
 export interface OrderQuery {
   status?: OrderStatus;
@@ -13,9 +14,9 @@ export interface OrderQuery {
   after?: OrderPosition;
 }
 
-/** GET /orders: one page of settled orders, newest first; a buyer's list holds only its own. */
-export async function listOrders(caller: Caller, q: OrderQuery, deps: { db: Db }): Promise<OrderHistoryPage> {
+/** GET /orders: one page of settled orders, newest first, read from the replica (it may lag); a buyer's list holds only its own. */
+export async function listOrders(caller: Caller, q: OrderQuery, deps: ReadDbs): Promise<OrderHistoryPage> {
   const userId = caller.role === "operator" ? q.userId?.toLowerCase() : caller.sub;
   const filter = { userId, status: q.status, itemId: q.itemId?.toLowerCase(), from: q.from, to: q.to };
-  return orderHistory(deps.db, filter, q.limit, q.after);
+  return lagging(deps, (db) => orderHistory(db, filter, q.limit, q.after));
 }

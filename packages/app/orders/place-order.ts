@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { AppError, orderTotal, type OrderView, type SettleCommand } from "@flashsale/domain";
-import { gateSnapshot, type Db } from "@flashsale/db";
+import type { Db } from "@flashsale/db";
 import type { ReservationGate } from "@flashsale/reservations";
 import type { OrderPublisher } from "@flashsale/queue";
 import { pendingView } from "./order-view.ts";
@@ -51,7 +51,7 @@ export async function placeOrder(input: PlaceOrderInput, deps: PlaceOrderDeps): 
   if (known) refused(known);
   const orderId = randomUUID();
   const now = deps.now();
-  const result = await reserveWithRehydrate(deps, { ...input, orderId, now }).catch((err) => {
+  const result = await reserve(deps, { ...input, orderId, now }).catch((err) => {
     deps.refusals?.heard(input.lines, err);
     return refused(err);
   });
@@ -82,19 +82,12 @@ export async function placeOrder(input: PlaceOrderInput, deps: PlaceOrderDeps): 
   };
 }
 
-async function reserveWithRehydrate(deps: PlaceOrderDeps, req: Parameters<ReservationGate["reserve"]>[0]) {
-  for (let i = 0; i < 3; i++) {
-    const r = await deps.gate.reserve(req).catch((err) => {
-      if (err instanceof AppError) throw err;
-      throw new AppError("UNAVAILABLE", "reservations are unavailable; nothing was reserved");
-    });
-    if (r !== "rehydrate") return r;
-    await deps.gate.rehydrate(() => gateSnapshot(deps.db)).catch((err) => {
-      if (err instanceof AppError) throw err;
-      throw new AppError("UNAVAILABLE", "reservations are being rebuilt; nothing was reserved");
-    });
-  }
-  throw new AppError("UNAVAILABLE", "reservations are being rebuilt; nothing was reserved");
+/** The gate's answer; anything but a coded refusal (Redis unreachable) is 503 with nothing reserved. */
+async function reserve(deps: PlaceOrderDeps, req: Parameters<ReservationGate["reserve"]>[0]) {
+  return deps.gate.reserve(req).catch((err) => {
+    if (err instanceof AppError) throw err;
+    throw new AppError("UNAVAILABLE", "reservations are unavailable; nothing was reserved");
+  });
 }
 
 /** The first response to a repeated key: waits while the first request is still being queued. */

@@ -1,6 +1,7 @@
 import { AppError } from "@flashsale/domain";
 import { balances, creditWallet, debitWallet, ledgerPage, runIdempotent, userExists, type BalanceView, type Db, type IdempotencyScope, type Replayable } from "@flashsale/db";
 import { assertSelfOrOperator, type Caller } from "../caller.ts";
+import { lagging, type ReadDbs } from "../lagging-reads.ts";
 
 type Deps = { db: Db };
 
@@ -10,16 +11,20 @@ async function assertReadable(caller: Caller | undefined, userId: string, deps: 
   if (caller!.role === "operator" && !(await userExists(deps.db, userId))) throw new AppError("NOT_FOUND", "no such user");
 }
 
-/** GET /users/:id/balance: every balance of the user, one per currency. */
+/** GET /users/:id/balance: every balance of the user, one per currency, from the primary (read right after a credit). */
 export async function readBalances(caller: Caller | undefined, userId: string, deps: Deps): Promise<BalanceView> {
   await assertReadable(caller, userId, deps);
   return balances(deps.db, userId.toLowerCase());
 }
 
-/** GET /users/:id/ledger: one page of the user's ledger, newest first. */
-export async function readLedger(caller: Caller | undefined, userId: string, page: { limit: number; after?: { createdAt: Date; id: string } }, deps: Deps) {
+/**
+ * GET /users/:id/ledger: one page of the user's ledger, newest first, read from the replica (it
+ * may lag a fresh credit; the balance does not). Whether the user exists is asked of the primary:
+ * a user created a moment ago is never 404.
+ */
+export async function readLedger(caller: Caller | undefined, userId: string, page: { limit: number; after?: { createdAt: Date; id: string } }, deps: ReadDbs) {
   await assertReadable(caller, userId, deps);
-  return ledgerPage(deps.db, userId.toLowerCase(), page.limit, page.after);
+  return lagging(deps, (db) => ledgerPage(db, userId.toLowerCase(), page.limit, page.after));
 }
 
 export interface Adjustment {

@@ -1,5 +1,5 @@
 --[[ reserve: reserve every line of one order atomically, or nothing.
-KEYS[1]  epoch key (missing => Redis lost its state; caller must rehydrate)
+KEYS[1]  epoch key (missing => Redis lost its state; the gate rebuilds itself)
 KEYS[2]  idempotency key of (user, Idempotency-Key), or a dummy key when none was sent
 KEYS[3]  order hash key
 KEYS[3+3i-2], KEYS[3+3i-1], KEYS[3+3i]  item i's meta hash, remaining counter, held hash

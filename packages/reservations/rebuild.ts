@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { AppError } from "@flashsale/domain";
 import type { Keys } from "./keys.ts";
 import type { ScriptedRedis } from "./scripts.ts";
-import type { ItemGateState } from "./gate.ts";
+import type { ItemGateState } from "./items.ts";
 
 export interface GateSnapshot {
   items: ItemGateState[];
@@ -18,7 +18,7 @@ export async function rebuildGate(redis: ScriptedRedis, k: Keys, snapshot: () =>
   const deadline = Date.now() + timeoutMs;
   while (!(await redis.exists(k.epoch))) {
     const token = randomUUID();
-    if (await redis.set(k.rehydrateLock, token, "PX", timeoutMs, "NX")) {
+    if (await redis.set(k.rebuildLock, token, "PX", timeoutMs, "NX")) {
       try {
         if (await redis.exists(k.epoch)) return;
         const { items, holdings } = await snapshot();
@@ -32,7 +32,7 @@ export async function rebuildGate(redis: ScriptedRedis, k: Keys, snapshot: () =>
         m.set(k.epoch, token);
         await m.exec();
       } finally {
-        if ((await redis.get(k.rehydrateLock)) === token) await redis.del(k.rehydrateLock);
+        if ((await redis.get(k.rebuildLock)) === token) await redis.del(k.rebuildLock);
       }
       return;
     }

@@ -6,23 +6,21 @@ export interface StatusChange {
   status: string;
 }
 
-/** The Redis channel on which workers announce order status changes. */
 const STOP = Symbol("stop");
 const UNITS_BACK = Symbol("units-back");
 /** Announcements after which units are back in the gate: a released order (its final status is announced after the release), a refund, a restock. */
 const GIVES_UNITS_BACK = new Set(["REJECTED", "FAILED", "REFUNDED", "RESTOCKED"]);
 
-export const statusChannel = (prefix: string) => `${prefix}order-status`;
-
 /**
- * One subscriber connection per API process, fanning status changes out to listeners by
- * order id, so any API process can stream any order's changes.
+ * One subscriber connection per API process on the channel the gate's scripts announce on
+ * (keys().statusChannel), fanning status changes out to listeners by order id, so any API
+ * process can stream any order's changes.
  */
 export class OrderStatusFeed {
   private readonly events = new EventEmitter();
   private readonly sub: Redis;
 
-  constructor(redis: Redis, private readonly prefix: string) {
+  constructor(redis: Redis, private readonly channel: string) {
     this.events.setMaxListeners(0);
     this.sub = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
     this.sub.on("error", () => undefined);
@@ -38,7 +36,7 @@ export class OrderStatusFeed {
   }
 
   async start(): Promise<void> {
-    await this.sub.subscribe(statusChannel(this.prefix));
+    await this.sub.subscribe(this.channel);
   }
 
   /** Calls `listener` on each change of the order until the returned function is called. */

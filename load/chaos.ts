@@ -1,5 +1,6 @@
-// `npm run chaos [-- --rounds 3 --faults kill-worker,restart-rabbitmq,flush-redis,restart-postgres,kill-api] [--cluster]`
-// `npm run chaos -- --random 10 [--seed 42] [--faults …] [--cluster]`
+// `npm run chaos [-- --rounds 3 --faults kill-worker,restart-rabbitmq,flush-redis,restart-postgres,kill-api]`
+// `npm run chaos -- --random 10 [--seed 42] [--faults …]`
+// `npm run chaos -- --cluster [--random N] [--faults …]`
 // A sale under load on the product as `npm start` runs it; during each sale one fault is
 // injected for real (restarts need root: run it on a machine of your own, never beside a
 // production service). With --random N, N sales instead, each with 2 or 3 faults drawn from

@@ -17,16 +17,26 @@ export interface FaultTargets {
   rabbit?: { cluster: RabbitCluster; settleQueue: string };
 }
 
+// One leader stop at a time (a random schedule may draw two at once): the second waits, then
+// stops whichever node leads by then, so one node is ever down and the cluster keeps a majority.
+let leaderStops: Promise<void> = Promise.resolve();
+function stopLeader({ cluster, settleQueue }: NonNullable<FaultTargets["rabbit"]>): Promise<void> {
+  const next = leaderStops.then(async () => {
+    // The node leading the settle queue stops (rabbitmqctl stop) and is started again.
+    const leader = cluster.node((await cluster.queue(settleQueue))!.leader);
+    await cluster.stopNode(leader);
+    await cluster.startNode(leader);
+  });
+  leaderStops = next.catch(() => undefined);
+  return next;
+}
+
 /** Injects one fault into a running sale, the way it happens in production. */
 export async function inject(fault: Fault, stack: SupervisedStack, { redis, rabbit }: FaultTargets): Promise<void> {
   switch (fault) {
     case "stop-rabbit-leader": {
-      // The node leading the settle queue stops (rabbitmqctl stop) and is started again.
       if (!rabbit) throw new Error("stop-rabbit-leader needs --cluster");
-      const leader = rabbit.cluster.node((await rabbit.cluster.queue(rabbit.settleQueue))!.leader);
-      await rabbit.cluster.stopNode(leader);
-      await rabbit.cluster.startNode(leader);
-      return;
+      return stopLeader(rabbit);
     }
     case "kill-worker":
       return stack.kill("worker-1");

@@ -84,6 +84,36 @@ describe("stock buckets: settling one item from many rows", function () {
     }
   });
 
+  it("when 8 connections race the last units of an item again and again (where searching a bucket finds them emptied under it), then no settle deadlocks and exactly the stock is sold each time", async () => {
+    // The end of a sale is where a settle's search for one free bucket meets buckets other
+    // settles just emptied, and where the fallback waits for all of them: 30 sales of 40 units
+    // to 60 orders each (one deadlock aborted a settle here before the search ran in a
+    // subtransaction of its own).
+    const buyers = await makeBuyers(s, 60, 1_000_000);
+    const sql = pgSettleSql(pool);
+    const errors: string[] = [];
+    for (let round = 0; round < 30; round++) {
+      const item = await makeItem(s, { stock: 40, price: 1, maxPerUser: 1000 });
+      const cmds = buyers.map((b) => cmdFor(b.id, item.id, 1, 1));
+      let next = 0;
+      const outcomes: string[] = [];
+      await Promise.all(Array.from({ length: 8 }, async () => {
+        while (next < cmds.length) {
+          const cmd = cmds[next++]!;
+          try {
+            const o = await settleOrder(sql, cmd, new Date());
+            outcomes.push(o.status);
+          } catch (err) {
+            errors.push((err as Error).message);
+          }
+        }
+      }));
+      expect(errors, `round ${round}`).to.deep.equal([]);
+      expect(outcomes.filter((o) => o === "COMPLETED"), `round ${round}`).to.have.length(40);
+      expect(await itemRemaining(s.api.deps.db, item.id)).to.equal(0);
+    }
+  });
+
   it("when the bucket a settle would start from is empty and one other bucket has units, then the order still COMPLETES from that bucket", async () => {
     const item = await makeItem(s, { stock: 16, price: 10, maxPerUser: 5 });
     const buyer = await makeBuyer(s, { USD: 1000 });

@@ -34,18 +34,20 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(refuseOptions);
   app.use(escapeStrayPercents);
 
-  app.use(healthRoutes(deps));
-  app.use(openapiRoutes());
+  // The hot path first: Express tries the routers in order, so POST /orders (and the order
+  // reads) skip every other router. No two routers share a path: a pattern matches whole
+  // segments, so GET /orders (the list) is not GET /orders/:id, nor /orders/:id/events.
   const limits = apiLimits(deps.redis, deps.gate.keys, deps.cfg.rateLimit);
-  app.use(userRoutes(deps, limits));
-  app.use(walletRoutes(deps));
-  app.use(itemRoutes(deps));
-  // GET /orders (the list) and GET /orders/:id do not overlap: a pattern matches whole segments.
-  app.use(orderHistoryRoutes(deps));
   const refusals = new LocalRefusals();
   deps.gate.onUnitsBack(() => refusals.forgetAll());
   deps.statusFeed.onUnitsBack(() => refusals.forgetAll());
   app.use(orderRoutes({ ...deps, refusals, onReservation: (o) => (metrics.reservation(o), deps.onReservation?.(o)) }, limits));
+  app.use(itemRoutes(deps));
+  app.use(healthRoutes(deps));
+  app.use(openapiRoutes());
+  app.use(userRoutes(deps, limits));
+  app.use(walletRoutes(deps));
+  app.use(orderHistoryRoutes(deps));
   app.use(orderEventRoutes(deps));
   app.use(refundRoutes(deps));
   app.use(metricsRoutes(deps, metrics));

@@ -38,7 +38,12 @@ export class AppError extends Error {
     message: string,
     readonly extra: { issues?: FieldIssue[]; retryAfterSeconds?: number } = {},
   ) {
+    // A refusal is an answer, not a fault: no stack trace is captured (the sold-out path
+    // throws one per refused buyer, and capturing the stack was a visible share of its CPU).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.name = "AppError";
   }
 }

@@ -30,7 +30,8 @@ export async function settledTimes(db: Db, ids: string[]): Promise<Map<string, n
  * Drains a pre-filled queue with `workers` worker processes (prefetch 1 each). Start-up is
  * not counted: the rate is the orders finished between the 10th and 90th percentile of
  * settle times, over that span. An order's latency runs from its started_at (the worker
- * took it) to its completed_at (the settle statement; Redis's final status and the ack follow).
+ * took it) to its completed_at (its row written inside settle_order; the commit, Redis's final
+ * status and the ack follow).
  */
 export async function runSettle(db: Db, env: Record<string, string>, ids: string[], workers: number, nodeFlags: string[] = []): Promise<BenchRow> {
   const procs: Child[] = Array.from({ length: workers }, () => spawnTs("apps/worker/main.ts", env, { nodeFlags }));

@@ -1,6 +1,6 @@
 import { loadConfig } from "./load-config.ts";
 
-export { loadConfig, parseConfig, brokerUrls, type Config } from "./load-config.ts";
+export { loadConfig, parseConfig, type Config } from "./load-config.ts";
 
 let cached: ReturnType<typeof loadConfig> | undefined;
 

@@ -58,9 +58,6 @@ const Schema = z
     }
   });
 
-// The broker's two variables alone, for tools that only read the queues (brokerUrls).
-const Broker = z.object({ RABBITMQ_URL: Schema.shape.RABBITMQ_URL, RABBITMQ_URLS: Schema.shape.RABBITMQ_URLS });
-
 export type Config = ReturnType<typeof parseConfig>;
 
 /** Parses an environment into the typed configuration, or throws one line naming the bad variable. */
@@ -102,13 +99,6 @@ export function parseConfig(env: Record<string, string | undefined>) {
     workerMetricsPort: c.WORKER_METRICS_PORT,
     idempotencyTtlSeconds: c.IDEMPOTENCY_TTL_SECONDS,
   };
-}
-
-/** The broker nodes an environment names (RABBITMQ_URLS, else RABBITMQ_URL), checked as parseConfig checks them. */
-export function brokerUrls(env: Record<string, string | undefined>): string[] {
-  const r = Broker.safeParse(env);
-  if (!r.success) throw new Error(`invalid configuration: ${String(r.error.issues[0]!.path[0])} ${r.error.issues[0]!.message}`);
-  return r.data.RABBITMQ_URLS ?? [r.data.RABBITMQ_URL];
 }
 
 /** Reads process.env once; on a bad variable prints one line naming it and exits 1. */

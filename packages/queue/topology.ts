@@ -16,7 +16,7 @@ export interface QueueOptions {
  * every retry. The classic ones are left to drain (their TTL still dead-letters each message
  * back to the settle queue) and can be deleted once empty.
  */
-export function names(prefix: string, type: QueueType = "quorum") {
+export function names(prefix: string, type: QueueType) {
   const retry = type === "quorum" ? `${prefix}.orders.retry-quorum` : `${prefix}.orders.retry`;
   return {
     exchange: `${prefix}.orders`,

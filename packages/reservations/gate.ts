@@ -33,6 +33,14 @@ export interface GateOptions {
 }
 
 const UNITS_BACK = "units-back";
+
+/** Passes a coded AppError on; anything else (a dead socket, a database error) becomes UNAVAILABLE. */
+const unavailable = (message: string) => (err: unknown): never => {
+  if (err instanceof AppError) throw err;
+  throw new AppError("UNAVAILABLE", message);
+};
+const redisAway = unavailable("reservations are unavailable; nothing was reserved");
+const rebuilding = unavailable("reservations are being rebuilt; nothing was reserved");
 const REBUILD_TRIES = 3;
 
 /**
@@ -57,18 +65,16 @@ export class ReservationGate {
   }
 
   /**
-   * Reserves every line of the order atomically or nothing; throws a coded AppError on
-   * refusal. When Redis lost its state, rebuilds the gate first (once, whichever process
+   * Reserves every line of the order atomically or nothing. Throws only coded AppErrors: a
+   * refusal, or UNAVAILABLE (nothing reserved) when Redis or the rebuild's snapshot source does
+   * not answer. When Redis lost its state, rebuilds the gate first (once, whichever process
    * gets there first) and tries again.
    */
   async reserve(req: ReserveRequest): Promise<ReserveResult> {
     for (let i = 0; i < REBUILD_TRIES; i++) {
-      const r = await reserveOrder(this.redis, this.keys, req, this.idempotencyTtlSeconds, this.orderTtlSeconds);
+      const r = await reserveOrder(this.redis, this.keys, req, this.idempotencyTtlSeconds, this.orderTtlSeconds).catch(redisAway);
       if (r !== "rehydrate") return r;
-      await this.rebuild().catch((err) => {
-        if (err instanceof AppError) throw err;
-        throw new AppError("UNAVAILABLE", "reservations are being rebuilt; nothing was reserved");
-      });
+      await this.rebuild().catch(rebuilding);
     }
     throw new AppError("UNAVAILABLE", "reservations are being rebuilt; nothing was reserved");
   }

@@ -95,7 +95,7 @@ describe(SUITE, function () {
     const item = await makeItem(stack, { stock, price });
     const buyers = await makeBuyers(stack, stock, 5000);
     const sale = liveSale(stack, buyers, item.id);
-    const settleQueue = queueNames(stack.cfg.queue.prefix).settleQueue;
+    const settleQueue = queueNames(stack.cfg.queue.prefix, stack.cfg.queue.type).settleQueue;
     const rounds: string[] = [];
 
     await waitFor("the sale under way", () => sale.accepted() >= 20, 20_000);

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
 import { parseConfig } from "@flashsale/config";
-import { queueNames } from "@flashsale/queue";
+import { queueNames, type QueueType } from "@flashsale/queue";
 import { find, render, root, selects, validate, type K8sObject } from "./render";
 
 const source = (file: string) => readFileSync(path.join(root, file), "utf8");
@@ -147,7 +147,7 @@ for (const overlay of ["base", "overlays/production"] as const) {
       expect(so.spec.triggers).to.have.length(1);
       expect(trigger.type).to.equal("rabbitmq");
       expect(trigger.metadata.mode).to.equal("QueueLength");
-      expect(trigger.metadata.queueName).to.equal(queueNames(podEnv(objs).config.QUEUE_PREFIX!).settleQueue);
+      expect(trigger.metadata.queueName).to.equal(queueNames(podEnv(objs).config.QUEUE_PREFIX!, podEnv(objs).config.QUEUE_TYPE as QueueType).settleQueue);
       expect(Number(trigger.metadata.value)).to.be.greaterThan(0);
     });
 

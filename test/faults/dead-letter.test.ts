@@ -42,7 +42,7 @@ describe("messages that cannot be settled", function () {
     const before = await queueCounts(s.cfg.queue.prefix);
     const conn = await connectBroker();
     const ch = await conn.createConfirmChannel();
-    const n = queueNames(s.cfg.queue.prefix);
+    const n = queueNames(s.cfg.queue.prefix, s.cfg.queue.type);
     ch.publish(n.exchange, n.settleKey, Buffer.from("{not json"), { persistent: true });
     ch.publish(n.exchange, n.settleKey, Buffer.from(JSON.stringify({ orderId: 42 })), { persistent: true });
     await ch.waitForConfirms();

@@ -1,4 +1,4 @@
-import { brokerUrls } from "@flashsale/config";
+import { parseConfig } from "@flashsale/config";
 import { connectFirst, deleteTopology, queueNames, type QueueOptions } from "@flashsale/queue";
 
 // Kept on globalThis: the runner (which deletes them at the end) and the test files (which use
@@ -13,7 +13,7 @@ export function useTopology(opts: QueueOptions): void {
 }
 
 /** The run's broker (RABBITMQ_URLS or RABBITMQ_URL), first node that answers. */
-export function connectBroker(urls = brokerUrls(process.env)) {
+export function connectBroker(urls = parseConfig(process.env).rabbitmqUrls) {
   return connectFirst(urls);
 }
 
@@ -36,7 +36,7 @@ export async function queueCounts(prefix: string, urls?: string[]) {
   const conn = await connectBroker(urls);
   try {
     const ch = await conn.createChannel();
-    const n = queueNames(prefix);
+    const n = queueNames(prefix, "quorum"); // the settle and dead queues are named alike for both types
     const settle = await ch.checkQueue(n.settleQueue);
     const dead = await ch.checkQueue(n.deadQueue);
     return { settle: settle.messageCount, consumers: settle.consumerCount, dead: dead.messageCount };

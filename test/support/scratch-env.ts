@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { Redis } from "ioredis";
-import { brokerUrls } from "@flashsale/config";
+import { parseConfig } from "@flashsale/config";
 import { connectFirst, deleteTopology, type QueueOptions } from "@flashsale/queue";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -100,7 +100,7 @@ export async function deleteRedisKeys(prefix: string): Promise<void> {
 }
 
 async function deleteQueues(queues: QueueOptions[]): Promise<void> {
-  const conn = await connectFirst(brokerUrls(process.env));
+  const conn = await connectFirst(parseConfig(process.env).rabbitmqUrls);
   try {
     for (const q of queues) {
       const ch = await conn.createChannel();

@@ -7,7 +7,8 @@ const within = <T>(p: Promise<T>, ms: number) =>
 type Check = "ok" | "down";
 /** `replica` only when DATABASE_REPLICA_URL is set. */
 export type ReadinessChecks = { postgres: Check; redis: Check; rabbitmq: Check; replica?: Check };
-export type Readiness = { checks: ReadinessChecks; unavailable: ("postgres" | "redis" | "rabbitmq")[] };
+const REQUIRED = ["postgres", "redis", "rabbitmq"] as const;
+export type Readiness = { checks: ReadinessChecks; unavailable: (typeof REQUIRED)[number][] };
 
 /**
  * Whether each dependency answers within a second (the broker: whether the publisher is
@@ -27,6 +28,5 @@ export async function readiness(deps: { db: Db; readDb: Db; redis: { ping(): Pro
     checks.replica = replica;
     replicaProbed(deps.readDb, replica === "ok");
   }
-  const required = { postgres: checks.postgres, redis: checks.redis, rabbitmq: checks.rabbitmq };
-  return { checks, unavailable: (Object.keys(required) as (keyof typeof required)[]).filter((k) => required[k] === "down") };
+  return { checks, unavailable: REQUIRED.filter((k) => checks[k] === "down") };
 }

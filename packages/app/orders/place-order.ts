@@ -51,7 +51,7 @@ export async function placeOrder(input: PlaceOrderInput, deps: PlaceOrderDeps): 
   if (known) refused(known);
   const orderId = randomUUID();
   const now = deps.now();
-  const result = await reserve(deps, { ...input, orderId, now }).catch((err) => {
+  const result = await deps.gate.reserve({ ...input, orderId, now }).catch((err) => {
     deps.refusals?.heard(input.lines, err);
     return refused(err);
   });
@@ -80,14 +80,6 @@ export async function placeOrder(input: PlaceOrderInput, deps: PlaceOrderDeps): 
     order: { id: orderId, userId: input.userId, status: "PENDING", items: cmd.lines, total: cmd.total, currency: cmd.currency, rewardPoints: 0, createdAt: cmd.createdAt },
     replayed: false,
   };
-}
-
-/** The gate's answer; anything but a coded refusal (Redis unreachable) is 503 with nothing reserved. */
-async function reserve(deps: PlaceOrderDeps, req: Parameters<ReservationGate["reserve"]>[0]) {
-  return deps.gate.reserve(req).catch((err) => {
-    if (err instanceof AppError) throw err;
-    throw new AppError("UNAVAILABLE", "reservations are unavailable; nothing was reserved");
-  });
 }
 
 /** The first response to a repeated key: waits while the first request is still being queued. */

@@ -3,7 +3,10 @@
 -- then skipped (emptied meanwhile by a committed settle) are released before the fallback
 -- waits for all the item's buckets in bucket order. Kept, they were taken out of that order,
 -- and two settles at the end of a sale could deadlock (test/pipeline/stock-buckets.test.ts,
--- "race the last units"). Everything else is as in 20261203000000.
+-- "race the last units"). And a COMPLETED order's completed_at is the moment its row is
+-- written (clock_timestamp()), no longer the statement's start (now()), so that it and the
+-- processing time GET /metrics reports include the settle's own work. Everything else is as
+-- in 20261203000000.
 
 CREATE OR REPLACE FUNCTION settle_order(
   p_order UUID, p_user UUID, p_currency VARCHAR(3), p_total BIGINT, p_idem VARCHAR(255),
@@ -94,7 +97,7 @@ BEGIN
     -- The order row (and its counter row, by the statement trigger) last.
     INSERT INTO "orders" ("id", "user_id", "status", "reason", "total", "currency", "reward_points", "idempotency_key",
       "created_at", "started_at", "completed_at", "updated_at")
-    VALUES (p_order, p_user, 'COMPLETED', NULL, p_total, p_currency, v_points, p_idem, p_created, p_started, now(), now())
+    VALUES (p_order, p_user, 'COMPLETED', NULL, p_total, p_currency, v_points, p_idem, p_created, p_started, clock_timestamp(), now())
     ON CONFLICT ("id") DO NOTHING;
     IF NOT FOUND THEN RAISE SQLSTATE 'FS200' USING MESSAGE = 'ALREADY_SETTLED'; END IF;
     INSERT INTO "order_lines" ("order_id", "item_id", "quantity", "price")

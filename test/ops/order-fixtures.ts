@@ -31,20 +31,23 @@ export async function insertSettledOrders(
   const db = s.api.deps.db;
   for (let i = 0; i < rows.length; i += 500) {
     const chunk = rows.slice(i, i + 500);
-    await db.order.createMany({
-      data: chunk.map((r) => ({
-        id: r.id,
-        userId: r.userId,
-        status: r.status,
-        // As the worker writes them: REJECTED and FAILED orders always carry their reason.
-        reason: r.status === "REJECTED" ? "SOLD_OUT" : r.status === "FAILED" ? "RETRIES_EXHAUSTED" : null,
-        total: 100n,
-        currency: "USD",
-        createdAt: r.createdAt,
-        completedAt: r.status === "PENDING" || r.status === "PROCESSING" ? null : new Date(r.createdAt.getTime() + 50),
-      })),
-    });
-    await db.orderLine.createMany({ data: chunk.map((r) => ({ orderId: r.id, itemId: r.itemId, quantity: 1, price: 100n })) });
+    // One transaction: a reader paging meanwhile never sees an order without its line.
+    await db.$transaction([
+      db.order.createMany({
+        data: chunk.map((r) => ({
+          id: r.id,
+          userId: r.userId,
+          status: r.status,
+          // As the worker writes them: REJECTED and FAILED orders always carry their reason.
+          reason: r.status === "REJECTED" ? "SOLD_OUT" : r.status === "FAILED" ? "RETRIES_EXHAUSTED" : null,
+          total: 100n,
+          currency: "USD",
+          createdAt: r.createdAt,
+          completedAt: r.status === "PENDING" || r.status === "PROCESSING" ? null : new Date(r.createdAt.getTime() + 50),
+        })),
+      }),
+      db.orderLine.createMany({ data: chunk.map((r) => ({ orderId: r.id, itemId: r.itemId, quantity: 1, price: 100n })) }),
+    ]);
   }
   return rows;
 }

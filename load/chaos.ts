@@ -12,11 +12,10 @@
 // and its broker fault is stop-rabbit-leader (the node leading the settle queue stopped and
 // started again) instead of restarting the machine's node.
 import { parseArgs } from "node:util";
-import { Redis } from "ioredis";
 import { parseConfig } from "@flashsale/config";
 import { queueNames } from "@flashsale/queue";
 import { createDb, gateSnapshot } from "@flashsale/db";
-import { ReservationGate } from "@flashsale/reservations";
+import { connectRedis, ReservationGate } from "@flashsale/reservations";
 import { createBuyers } from "./fixtures/buyers";
 import { CLUSTER_FAULTS, FAULTS, SINGLE_FAULTS, type Fault } from "./chaos/faults";
 import { RabbitCluster } from "../test/support/rabbit-cluster";
@@ -47,9 +46,9 @@ if (cluster) run.env.RABBITMQ_URLS = cluster.urls.join(",");
 const cfg = parseConfig({ ...process.env, ...run.env });
 const rabbit = cluster && { cluster, settleQueue: queueNames(cfg.queue.prefix, cfg.queue.type).settleQueue };
 const db = createDb(cfg.databaseUrl, 4);
-const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: 2 });
+const redis = connectRedis(cfg.redis, { maxRetriesPerRequest: 2 });
 redis.on("error", () => undefined);
-const gate = new ReservationGate(redis, cfg.redisPrefix, { snapshot: () => gateSnapshot(db) });
+const gate = new ReservationGate(redis, cfg.redisPrefix, { snapshot: (ids) => gateSnapshot(db, ids) });
 const stack = new SupervisedStack(run.env);
 const results: ScenarioResult[] = [];
 let exitCode = 1;

@@ -4,10 +4,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { Redis } from "ioredis";
 import { config } from "@flashsale/config";
 import { createDb, gateSnapshot } from "@flashsale/db";
-import { ReservationGate } from "@flashsale/reservations";
+import { connectRedis, ReservationGate } from "@flashsale/reservations";
 import { buyersCsv, createBuyers } from "./fixtures/buyers";
 import { createSaleItem } from "./fixtures/sale-item";
 
@@ -42,11 +41,11 @@ const maxPerUser = int("max-per-user", values["max-per-user"], 1);
 const currency = values.currency!.toUpperCase();
 
 const db = createDb(cfg.databaseUrl, 4);
-const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: 2 });
+const redis = connectRedis(cfg.redis, { maxRetriesPerRequest: 2 });
 try {
   const t0 = performance.now();
   const buyers = await createBuyers(db, cfg.jwt, { count: users, balance, currency });
-  const item = await createSaleItem(db, new ReservationGate(redis, cfg.redisPrefix, { snapshot: () => gateSnapshot(db) }), { stock, price, currency, maxPerUser });
+  const item = await createSaleItem(db, new ReservationGate(redis, cfg.redisPrefix, { snapshot: (ids) => gateSnapshot(db, ids) }), { stock, price, currency, maxPerUser });
   const csv = path.resolve(values.out!);
   mkdirSync(path.dirname(csv), { recursive: true });
   writeFileSync(csv, buyersCsv(buyers));

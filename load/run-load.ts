@@ -5,10 +5,9 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { Redis } from "ioredis";
 import { config } from "@flashsale/config";
 import { createDb } from "@flashsale/db";
-import { ReservationGate } from "@flashsale/reservations";
+import { connectRedis, ReservationGate } from "@flashsale/reservations";
 import { gateStatuses, lostOrders, readOutcomes, saleSummary, verifyInvariants } from "./verify/index.ts";
 import { printReport } from "./verify/print";
 import { ensureArtillery, loadDir, runArtillery, summariseReport } from "./run/artillery";
@@ -57,7 +56,7 @@ if (code !== 0) process.stderr.write(`artillery exited with ${code}\n`);
 
 const cfg = config();
 const db = createDb(cfg.databaseUrl, 4);
-const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: 1 });
+const redis = connectRedis(cfg.redis, { maxRetriesPerRequest: 1 });
 redis.on("error", () => undefined);
 let failed = true;
 try {

@@ -3,10 +3,9 @@
 // sale's summary and every violation, exits 1 on any. Defaults to the last fixtures' item.
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { Redis } from "ioredis";
 import { config } from "@flashsale/config";
 import { createDb } from "@flashsale/db";
-import { ReservationGate } from "@flashsale/reservations";
+import { connectRedis, ReservationGate } from "@flashsale/reservations";
 import { gateStatuses, lostOrders, readOutcomes, saleSummary, verifyInvariants } from "./verify/index.ts";
 import { printReport } from "./verify/print";
 
@@ -23,7 +22,7 @@ const outcomesFile = values.outcomes ?? (existsSync("load/out/outcomes.csv") ? "
 
 const cfg = config();
 const db = createDb(cfg.databaseUrl, 4);
-const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: 1 });
+const redis = connectRedis(cfg.redis, { maxRetriesPerRequest: 1 });
 redis.on("error", () => undefined);
 let failed = false;
 try {

@@ -1,8 +1,7 @@
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Config } from "@flashsale/config";
 import type { Db } from "@flashsale/db";
-import type { ReservationGate } from "@flashsale/reservations";
+import type { RedisClient, ReservationGate } from "@flashsale/reservations";
 import type { OrderPublisher } from "@flashsale/queue";
 import type { Auth } from "./http/auth.ts";
 import type { OrderStatusFeed } from "./live/order-status-feed.ts";
@@ -13,7 +12,7 @@ export interface ApiDeps {
   db: Db;
   /** Lists and metrics read here: the replica (DATABASE_REPLICA_URL), or `db` itself when none is set. */
   readDb: Db;
-  redis: Redis;
+  redis: RedisClient;
   gate: ReservationGate;
   statusFeed: OrderStatusFeed;
   publisher: OrderPublisher;

@@ -1,10 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { Redis } from "ioredis";
 import { pino, type Logger } from "pino";
 import type { Config } from "@flashsale/config";
 import { createDb, createReplicaDb, gateSnapshot } from "@flashsale/db";
-import { ReservationGate } from "@flashsale/reservations";
+import { connectRedis, readyOrTimeout, ReservationGate } from "@flashsale/reservations";
 import { OrderPublisher } from "@flashsale/queue";
 import { createApp } from "./app.ts";
 import type { ApiDeps } from "./deps.ts";
@@ -26,14 +25,11 @@ export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLeve
   const readDb = cfg.databaseReplicaUrl ? createReplicaDb(cfg.databaseReplicaUrl, 10) : db;
   // Commands fail fast while Redis is away (503), instead of queueing behind a dead socket.
   // Auto-pipelining: commands issued in the same tick share one write (many concurrent orders).
-  const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 1000, enableAutoPipelining: true });
+  const redis = connectRedis(cfg.redis, { maxRetriesPerRequest: 1, offlineQueue: false, connectTimeoutMs: 1000, autoPipelining: true });
   redis.on("error", (err) => log.warn({ err: err.message }, "redis error"));
-  await new Promise<void>((resolve) => {
-    redis.once("ready", resolve);
-    setTimeout(resolve, 3000);
-  });
-  const gate = new ReservationGate(redis, cfg.redisPrefix, { snapshot: () => gateSnapshot(db), idempotencyTtlSeconds: cfg.idempotencyTtlSeconds });
-  const statusFeed = new OrderStatusFeed(redis, gate.keys.statusChannel);
+  await readyOrTimeout(redis, 3000);
+  const gate = new ReservationGate(redis, cfg.redisPrefix, { snapshot: (ids) => gateSnapshot(db, ids), idempotencyTtlSeconds: cfg.idempotencyTtlSeconds });
+  const statusFeed = new OrderStatusFeed(redis, gate.keys);
   // Not awaited: with Redis down at boot the API still starts (and /readyz says so); the
   // subscription is made, and remade after any reconnect, by ioredis.
   statusFeed.start().catch((err) => log.warn({ err: err.message }, "status feed not subscribed yet"));

@@ -1,8 +1,7 @@
-import { Redis } from "ioredis";
 import { pino, type Logger } from "pino";
 import type { Config } from "@flashsale/config";
 import { createDb, createPool, pgSettleSql } from "@flashsale/db";
-import { ReservationGate } from "@flashsale/reservations";
+import { connectRedis, ReservationGate } from "@flashsale/reservations";
 import type { SettleStages } from "@flashsale/app";
 import { SettleConsumer } from "@flashsale/queue";
 import { settleHandlers } from "./settle-handlers.ts";
@@ -25,7 +24,7 @@ export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLeve
   pool.on("error", (err) => log.warn({ err: err.message }, "postgres pool error"));
   const db = createDb(pool);
   // No auto-pipelining: with prefetch(1) a worker has one command in flight, so batching only adds a tick and a Pipeline per call.
-  const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  const redis = connectRedis(cfg.redis, { maxRetriesPerRequest: 2, offlineQueue: true });
   redis.on("error", (err) => log.warn({ err: err.message }, "redis error"));
   const gate = new ReservationGate(redis, cfg.redisPrefix, { idempotencyTtlSeconds: cfg.idempotencyTtlSeconds });
   const metrics = workerMetrics();

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { orderTotal, type SettleCommand } from "@flashsale/domain";
 import type { ReservationGate } from "@flashsale/reservations";
 import type { OrderPublisher } from "@flashsale/queue";
@@ -15,10 +14,10 @@ export async function fillQueue(gate: ReservationGate, publisher: OrderPublisher
   async function lane() {
     while (next < count) {
       const buyer = buyers[next++ % buyers.length]!;
-      const orderId = randomUUID();
       const now = new Date();
-      const r = await gate.reserve({ orderId, userId: buyer.id, lines: [{ itemId, quantity: 1 }], now });
+      const r = await gate.reserve({ userId: buyer.id, lines: [{ itemId, quantity: 1 }], now });
       if (r.kind !== "reserved") throw new Error(`could not reserve a bench order: ${JSON.stringify(r)}`);
+      const orderId = r.orderId;
       const cmd: SettleCommand = { orderId, userId: buyer.id, lines: r.lines, total: orderTotal(r.lines), currency: r.currency, createdAt: now.toISOString() };
       await publisher.publish(cmd);
       await gate.markQueued(orderId);

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient as Redis } from "@flashsale/reservations";
 import type { SupervisedStack } from "./supervised-stack";
 import type { RabbitCluster } from "../../test/support/rabbit-cluster";
 import { restartPostgres, restartRabbitMq } from "./services";

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient as Redis } from "@flashsale/reservations";
 import type { Db } from "@flashsale/db";
 import type { ReservationGate } from "@flashsale/reservations";
 import { createSaleItem } from "../fixtures/sale-item";

@@ -9,6 +9,18 @@ const url = (protocols: string[]) =>
     try { return protocols.includes(new URL(v).protocol); } catch { return false; }
   }, `must be a URL (${protocols.join(" or ")})`);
 
+// A Redis Cluster's seed nodes, comma-separated host:port.
+const hostPorts = z
+  .string()
+  .transform((v) => v.split(",").map((u) => u.trim()))
+  .pipe(z.array(z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9A-Fa-f:.]+\]:\d{1,5}$/, "must be comma-separated host:port pairs")).min(1))
+  .transform((list) =>
+    list.map((hp) => {
+      const at = hp.lastIndexOf(":");
+      return { host: hp.slice(0, at).replace(/^\[|\]$/g, ""), port: Number(hp.slice(at + 1)) };
+    }),
+  );
+
 // A RabbitMQ cluster's nodes, comma-separated; each checked as RABBITMQ_URL is.
 const amqpList = z
   .string()
@@ -23,6 +35,8 @@ const Schema = z
     // A streaming replica of DATABASE_URL for lists and metrics (optional; unset, the primary serves them).
     DATABASE_REPLICA_URL: url(["postgresql:", "postgres:"]).optional(),
     REDIS_URL: url(["redis:", "rediss:"]).default("redis://127.0.0.1:6379"),
+    // A Redis Cluster's seed nodes (optional; set, REDIS_URL is not used).
+    REDIS_CLUSTER_NODES: hostPorts.optional(),
     RABBITMQ_URL: url(["amqp:", "amqps:"]).default("amqp://guest:guest@127.0.0.1:5672"),
     RABBITMQ_URLS: amqpList.optional(),
     JWT_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
@@ -73,7 +87,8 @@ export function parseConfig(env: Record<string, string | undefined>) {
     port: c.PORT,
     databaseUrl: c.DATABASE_URL,
     databaseReplicaUrl: c.DATABASE_REPLICA_URL,
-    redisUrl: c.REDIS_URL,
+    // Where the gate lives: a Redis Cluster when REDIS_CLUSTER_NODES is set, else the one REDIS_URL.
+    redis: { url: c.REDIS_URL, clusterNodes: c.REDIS_CLUSTER_NODES },
     // The nodes the broker clients try in turn: RABBITMQ_URLS when set, else the one RABBITMQ_URL.
     rabbitmqUrls: c.RABBITMQ_URLS ?? [c.RABBITMQ_URL],
     jwt: {

@@ -32,6 +32,7 @@ export const itemRemaining = guarded(items.itemRemaining);
 export const itemPage = guarded(items.itemPage);
 export const restockItem = guarded(items.restockItem);
 export const gateSnapshot = guarded(items.gateSnapshot);
+export const recentItemIds = guarded(items.recentItemIds);
 export { orderView } from "./orders.ts";
 export const findOrder = guarded(orders.findOrder);
 export const findOrderStatus = guarded(orders.findOrderStatus);

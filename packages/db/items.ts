@@ -75,11 +75,17 @@ export async function restockItem(db: Db | Tx, id: string, quantity: number): Pr
   return (await findItem(db, id))!;
 }
 
-/** Everything the reservation gate needs to be rebuilt: items with remaining units, and holdings. */
-export async function gateSnapshot(db: Db) {
+/** Everything the reservation gate needs to load items (all, or those of `itemIds`): items with remaining units, and holdings. */
+export async function gateSnapshot(db: Db, itemIds?: string[]) {
   const [items, holdings] = await Promise.all([
-    db.$queryRaw<Row[]>`SELECT ${COLUMNS} FROM items`,
-    db.holding.findMany({ where: { quantity: { gt: 0 } }, select: { userId: true, itemId: true, quantity: true } }),
+    db.$queryRaw<Row[]>`SELECT ${COLUMNS} FROM items ${itemIds ? Prisma.sql`WHERE id = ANY(${itemIds}::uuid[])` : Prisma.empty}`,
+    db.holding.findMany({ where: { quantity: { gt: 0 }, ...(itemIds ? { itemId: { in: itemIds } } : {}) }, select: { userId: true, itemId: true, quantity: true } }),
   ]);
   return { items: items.map(record), holdings };
+}
+
+/** The ids of items whose sale has not ended, or ended after `endedAfter` (orders of older sales are closed). */
+export async function recentItemIds(db: Db, endedAfter: Date): Promise<string[]> {
+  const rows = await db.$queryRaw<{ id: string }[]>`SELECT id::text FROM items WHERE ends_at IS NULL OR ends_at > ${endedAfter}`;
+  return rows.map((r) => r.id);
 }

@@ -1,17 +1,18 @@
 import type { OrderStatus } from "@flashsale/domain";
 import { AppError } from "@flashsale/domain";
 import { EventEmitter } from "node:events";
-import type { Redis } from "ioredis";
 import { keys, type Keys } from "./keys.ts";
-import { withScripts, type ScriptedRedis } from "./scripts.ts";
-import { rebuildGate, type GateSnapshot } from "./rebuild.ts";
+import { withScripts, type RedisClient, type ScriptedRedis } from "./scripts.ts";
+import { loadSnapshot, rebuildItem, type SnapshotSource } from "./rebuild.ts";
 import { openOrderCounts, type OpenOrderCounts } from "./open-orders.ts";
-import { refundToGate, type RefundedOrder, type RefundResult } from "./refund.ts";
-import { reserveOrder, type ReserveRequest, type ReserveResult } from "./reserve.ts";
-import { voidOrder, type VoidableOrder } from "./void-order.ts";
-import { beginSettle, finishSettle } from "./settle.ts";
-import { putItem, remaining, restock, type ItemGateState } from "./items.ts";
-import { markQueued, pendingOrder, type PendingOrder } from "./pending-order.ts";
+import { refundLines, type RefundedOrder, type RefundResult } from "./refund.ts";
+import { refusalOf, reservedLines, reserveGroup, type GroupAnswer, type ReserveRequest, type ReserveResult } from "./reserve.ts";
+import { endLines, voidHome, type VoidableOrder } from "./void-order.ts";
+import { beginSettle, finishHome, givesBack } from "./settle.ts";
+import { loadItem, remaining, restock, type ItemGateState } from "./items.ts";
+import { pendingOrder, type PendingOrder } from "./pending-order.ts";
+import { claimKey, releaseKey } from "./idempotency.ts";
+import { itemTag, lineGroups, mintOrderId } from "./slots.ts";
 
 export type { ReserveRequest, ReserveResult } from "./reserve.ts";
 export type { ItemGateState } from "./items.ts";
@@ -19,16 +20,16 @@ export type { PendingOrder } from "./pending-order.ts";
 
 export interface GateOptions {
   /**
-   * Where the gate rebuilds itself from when Redis lost its state (PostgreSQL's items,
-   * remaining units and holdings). Without one, a reserve that finds the gate empty answers
+   * Where the gate rebuilds an item from when its shard lost its state (PostgreSQL's items,
+   * remaining units and holdings). Without one, a reserve that finds an item missing answers
    * 503 UNAVAILABLE (processes that never reserve need none).
    */
-  snapshot?: () => Promise<GateSnapshot>;
+  snapshot?: SnapshotSource;
   /** How long an order's record, and a refund's marker, are kept (default 7 days). */
   orderTtlSeconds?: number;
   /** How long an Idempotency-Key of POST /orders is remembered (default 24 h). */
   idempotencyTtlSeconds?: number;
-  /** How long a reserve waits for another process's rebuild (default 30 s). */
+  /** How long a reserve waits for another process's rebuild of an item (default 30 s). */
   rebuildTimeoutMs?: number;
 }
 
@@ -42,13 +43,14 @@ const unavailable = (message: string) => (err: unknown): never => {
 const redisAway = unavailable("reservations are unavailable; nothing was reserved");
 const rebuilding = unavailable("reservations are being rebuilt; nothing was reserved");
 const REBUILD_TRIES = 3;
+type Line = { itemId: string; quantity: number };
 
 /**
- * The reservation gate in Redis: fast, atomic and disposable. PostgreSQL stays the truth;
- * when Redis loses its state the gate rebuilds itself from its snapshot source. Each verb
- * lives in a module of its own beside its Lua script (reserve.ts, void-order.ts, settle.ts,
- * items.ts, refund.ts, pending-order.ts, open-orders.ts, rebuild.ts); this class binds
- * them to one connection, key prefix and set of options.
+ * The reservation gate in Redis: fast, atomic and disposable, on one server or a Redis Cluster.
+ * PostgreSQL stays the truth; when a shard loses its state the gate rebuilds the items it held
+ * from its snapshot source, item by item. Each verb lives in a module of its own beside its Lua
+ * script; this class binds them to one connection, key prefix and set of options, and splits
+ * an order's lines by slot (lineGroups) where a cluster needs it.
  */
 export class ReservationGate {
   readonly redis: ScriptedRedis;
@@ -56,49 +58,105 @@ export class ReservationGate {
   private readonly local = new EventEmitter();
   private readonly orderTtlSeconds: number;
   private readonly idempotencyTtlSeconds: number;
+  private readonly clustered: boolean;
+  private readonly rebuilds = new Map<string, Promise<void>>();
 
-  constructor(redis: Redis, prefix: string, private readonly opts: GateOptions = {}) {
+  constructor(redis: RedisClient, prefix: string, private readonly opts: GateOptions = {}) {
     this.redis = withScripts(redis);
     this.keys = keys(prefix);
+    this.clustered = redis.isCluster;
     this.orderTtlSeconds = opts.orderTtlSeconds ?? 7 * 86400;
     this.idempotencyTtlSeconds = opts.idempotencyTtlSeconds ?? 86400;
   }
 
   /**
-   * Reserves every line of the order atomically or nothing. Throws only coded AppErrors: a
-   * refusal, or UNAVAILABLE (nothing reserved) when Redis or the rebuild's snapshot source does
-   * not answer. When Redis lost its state, rebuilds the gate first (once, whichever process
-   * gets there first) and tries again.
+   * Reserves every line of the order or nothing, under a new order id minted in its home item's
+   * slot. Throws only coded AppErrors: a refusal, or UNAVAILABLE (nothing reserved) when Redis or
+   * the rebuild's snapshot source does not answer. An Idempotency-Key is claimed first; a repeat
+   * answers "duplicate" with the first order's id. Items whose shard lost its state are rebuilt
+   * first (once, whichever process gets there first) and the order tried again.
    */
   async reserve(req: ReserveRequest): Promise<ReserveResult> {
+    const orderId = mintOrderId(req.lines);
+    const key = req.idempotencyKey;
+    if (key) {
+      const first = await claimKey(this.redis, this.keys, req.userId, key, orderId, req.requestHash ?? "", this.idempotencyTtlSeconds).catch(redisAway);
+      if (first) return { kind: "duplicate", orderId: first };
+    }
+    try {
+      return await this.reserveLines(orderId, req);
+    } catch (err) {
+      if (key) await releaseKey(this.redis, this.keys, req.userId, key).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async reserveLines(orderId: string, req: ReserveRequest): Promise<ReserveResult> {
+    const groups = lineGroups(req.lines, this.clustered);
     for (let i = 0; i < REBUILD_TRIES; i++) {
-      const r = await reserveOrder(this.redis, this.keys, req, this.idempotencyTtlSeconds, this.orderTtlSeconds).catch(redisAway);
-      if (r !== "rehydrate") return r;
-      await this.rebuild().catch(rebuilding);
+      const answers = await Promise.all(groups.map((g, j) => reserveGroup(this.redis, this.keys, orderId, req, g, j === 0, this.orderTtlSeconds))).catch(redisAway);
+      const refusal = refusalOf(answers);
+      const missing = answers.some((a) => !a.ok && "rehydrate" in a);
+      if (!refusal && !missing) {
+        const lines = reservedLines(req, groups, answers);
+        // The home script knew its own lines' prices only: the record gets them all before the 202.
+        if (groups.length > 1) await this.redis.hset(this.keys.order(orderId), "lines", lines.map((l) => `${l.itemId}:${l.quantity}:${l.price}`).join(";")).catch(redisAway);
+        return { kind: "reserved", orderId, currency: (answers[0] as { currency: string }).currency, lines };
+      }
+      await this.undo(orderId, groups, answers);
+      // A lost item is rebuilt before any refusal is answered: its own rule may come first.
+      if (!missing) throw refusal;
+      await this.rebuild(req.lines.map((l) => l.itemId)).catch(rebuilding);
     }
     throw new AppError("UNAVAILABLE", "reservations are being rebuilt; nothing was reserved");
   }
 
-  /**
-   * Rebuilds the gate from its snapshot source after Redis lost its state, under a lock so
-   * that one process does it while the others wait. Returns when an epoch exists again.
-   */
-  rebuild(): Promise<void> {
-    const snapshot = this.opts.snapshot;
-    if (!snapshot) return Promise.reject(new AppError("UNAVAILABLE", "the reservation gate is empty and this process cannot rebuild it"));
-    return rebuildGate(this.redis, this.keys, snapshot, this.opts.rebuildTimeoutMs ?? 30_000);
+  /** Gives back what the groups that did reserve took, when another group refused: no order is ever half reserved. */
+  private async undo(orderId: string, groups: Line[][], answers: GroupAnswer[]): Promise<void> {
+    if (groups.length === 1) return;
+    await Promise.all(
+      groups.map((g, j) => (!answers[j]!.ok ? undefined : j === 0 ? voidHome(this.redis, this.keys, orderId, g) : endLines(this.redis, this.keys, orderId, g, true))),
+    ).catch(redisAway);
   }
 
-  /** See void-order.ts. */
+  /**
+   * Loads items the gate does not have from its snapshot source: the given items (each under
+   * its own lock, one process reading PostgreSQL while the others wait), or every item when
+   * none is named (at start). Returns when each has an epoch again.
+   */
+  async rebuild(itemIds?: string[]): Promise<void> {
+    const snapshot = this.opts.snapshot;
+    if (!snapshot) throw new AppError("UNAVAILABLE", "the reservation gate lacks an item and this process cannot rebuild it");
+    if (!itemIds) return loadSnapshot(this.redis, this.keys, await snapshot());
+    await Promise.all(
+      itemIds.map((id) => {
+        let p = this.rebuilds.get(id);
+        if (!p) {
+          p = rebuildItem(this.redis, this.keys, id, snapshot, this.opts.rebuildTimeoutMs ?? 30_000).finally(() => this.rebuilds.delete(id));
+          this.rebuilds.set(id, p);
+        }
+        return p;
+      }),
+    );
+  }
+
+  /**
+   * Gives back the units of an order that was not accepted (its publish failed), unless a
+   * worker already took it ("taken": it stands); its Idempotency-Key may then be used again.
+   */
   async voidOrder(order: VoidableOrder): Promise<"released" | "noop" | "taken"> {
-    const r = await voidOrder(this.redis, this.keys, order);
-    if (r === "released") this.local.emit(UNITS_BACK);
+    const [home, ...others] = lineGroups(order.lines, this.clustered);
+    const r = await voidHome(this.redis, this.keys, order.id, home!);
+    if (r === "taken") return r;
+    await Promise.all(others.map((g) => endLines(this.redis, this.keys, order.id, g, true)));
+    if (order.idempotencyKey) await releaseKey(this.redis, this.keys, order.userId, order.idempotencyKey);
+    if (r === "released") await this.unitsBack(order.lines);
     return r;
   }
 
   /** Marks that the broker confirmed the order's message (a repeat request may now be answered). */
-  markQueued(orderId: string): Promise<void> {
-    return markQueued(this.redis, this.keys, orderId);
+  async markQueued(orderId: string): Promise<void> {
+    await this.redis.hset(this.keys.order(orderId), "queued", "1");
   }
 
   /** A worker takes the order: PENDING becomes PROCESSING; a voided order must be dropped (settle.ts). */
@@ -106,37 +164,57 @@ export class ReservationGate {
     return beginSettle(this.redis, this.keys, orderId, now);
   }
 
-  /** The worker's round trip after the database answered (settle.ts). True when units came back. */
+  /**
+   * The worker's Redis step after the database answered (one round trip per slot the order's
+   * lines live on): the final status recorded and announced, each line's reservation ended, its
+   * units given back when the order did not complete. True when units came back.
+   */
   async finishSettle(orderId: string, status: OrderStatus, lines: readonly { itemId: string }[]): Promise<boolean> {
-    const back = await finishSettle(this.redis, this.keys, orderId, status, lines, this.orderTtlSeconds);
-    if (back) this.local.emit(UNITS_BACK);
-    return back;
+    const [home, ...others] = lineGroups(lines, this.clustered);
+    const back = await Promise.all([
+      finishHome(this.redis, this.keys, orderId, status, home!, this.orderTtlSeconds),
+      ...others.map((g) => endLines(this.redis, this.keys, orderId, g, givesBack(status))),
+    ]);
+    if (back.some((n) => n > 0)) await this.unitsBack(lines);
+    return back.some((n) => n > 0);
   }
 
   /**
    * Calls `listener` whenever this process gave units back to the gate (restock, refund, a
-   * voided order): its own memory of sold-out items is then stale at once. Other processes
-   * hear the same on the status channel (the API's OrderStatusFeed.onUnitsBack).
+   * voided or released order): its own memory of sold-out items is then stale at once. Other
+   * processes hear the same on the units-back channel (the API's OrderStatusFeed.onUnitsBack).
    */
   onUnitsBack(listener: () => void): void {
     this.local.on(UNITS_BACK, listener);
   }
 
-  /** The gate's epoch, or null while it awaits a rebuild; read it before a refund commits. */
-  epoch(): Promise<string | null> {
-    return this.redis.get(this.keys.epoch);
+  /** Tells this process at once and every process through the broadcast channel that units of these items came back. */
+  private async unitsBack(lines: readonly { itemId: string }[]): Promise<void> {
+    this.local.emit(UNITS_BACK);
+    await this.redis.publish(this.keys.unitsBackChannel, JSON.stringify({ itemIds: lines.map((l) => l.itemId) })).catch(() => undefined);
   }
 
-  /** Gives a refunded order's units and allowance back once, unless the gate was rebuilt since `epoch` (refund.ts). */
-  async refund(order: RefundedOrder, epoch: string): Promise<RefundResult> {
-    const r = await refundToGate(this.redis, this.keys, order, epoch, this.orderTtlSeconds);
-    if (r === "returned") this.local.emit(UNITS_BACK);
-    return r;
+  /** Each item's epoch (null while it awaits a rebuild); read them before a refund commits. */
+  async epochs(itemIds: string[]): Promise<Map<string, string | null>> {
+    const vals = await Promise.all(itemIds.map((id) => this.redis.get(this.keys.itemEpoch(id))));
+    return new Map(itemIds.map((id, i) => [id, vals[i] ?? null]));
   }
 
-  /** How many orders are PENDING and PROCESSING right now (they live only in Redis). */
-  openOrders(now: Date): Promise<OpenOrderCounts> {
-    return openOrderCounts(this.redis, this.keys, now, this.orderTtlSeconds * 1000);
+  /**
+   * Gives a refunded order's units and allowance back once per line, except for items rebuilt
+   * since `epochs` were read (refund.ts): "returned" when any came back now, "noop" when all had
+   * been, "rebuilt" when the rebuilt counters already count the refund.
+   */
+  async refund(order: RefundedOrder, epochs: ReadonlyMap<string, string | null>): Promise<RefundResult> {
+    const parts = await Promise.all(lineGroups(order.lines, this.clustered).map((g) => refundLines(this.redis, this.keys, order, g, epochs, this.orderTtlSeconds)));
+    const given = parts.reduce((n, p) => n + p.given, 0);
+    if (given > 0) await this.unitsBack(order.lines);
+    return given > 0 ? "returned" : parts.every((p) => p.rebuilt === 0) ? "noop" : "rebuilt";
+  }
+
+  /** How many orders are PENDING and PROCESSING right now (they live only in Redis), over the orders homed on these items' slots. */
+  openOrders(now: Date, itemIds: string[]): Promise<OpenOrderCounts> {
+    return openOrderCounts(this.redis, this.keys, itemIds.map(itemTag), now, this.orderTtlSeconds * 1000);
   }
 
   /** The order as the gate knows it before the database has it, or null. */
@@ -144,15 +222,15 @@ export class ReservationGate {
     return pendingOrder(this.redis, this.keys, orderId);
   }
 
-  /** Makes a new item reservable; a no-op while the gate awaits a rebuild (which loads it). */
-  putItem(item: ItemGateState): Promise<void> {
-    return putItem(this.redis, this.keys, item);
+  /** Makes a new item reservable (nothing happens when the gate has it already: a rebuild loaded it). */
+  async putItem(item: ItemGateState): Promise<void> {
+    await loadItem(this.redis, this.keys, "put", item);
   }
 
-  /** Adds units to stock and remaining atomically; the new remaining, or null when the gate does not know the item. */
+  /** Adds units to stock and remaining atomically; the new remaining, or null when the gate does not have the item. */
   async restock(itemId: string, quantity: number): Promise<number | null> {
     const left = await restock(this.redis, this.keys, itemId, quantity);
-    if (left !== null) this.local.emit(UNITS_BACK);
+    if (left !== null) await this.unitsBack([{ itemId }]);
     return left;
   }
 

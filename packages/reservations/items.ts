@@ -1,5 +1,5 @@
+import { randomUUID } from "node:crypto";
 import type { Keys } from "./keys.ts";
-import { itemFields } from "./rebuild.ts";
 import type { ScriptedRedis } from "./scripts.ts";
 
 export interface ItemGateState {
@@ -13,24 +13,38 @@ export interface ItemGateState {
   remaining: number;
 }
 
-/** put-item.lua: makes a new item reservable; a no-op while the gate awaits a rebuild (which loads it). */
-export async function putItem(redis: ScriptedRedis, k: Keys, item: ItemGateState): Promise<void> {
-  const f = itemFields(item);
-  await redis.putItem(k.epoch, k.itemMeta(item.id), k.itemRemaining(item.id), f.price, f.currency, f.startsAt, f.endsAt, f.maxPerUser, f.stock, item.remaining);
+/** The item's keys as load-item.lua takes them. */
+export const itemKeys = (k: Keys, id: string) => [k.itemEpoch(id), k.itemMeta(id), k.itemRemaining(id), k.itemHeld(id), k.itemHolds(id)];
+
+/** An item's fields as load-item.lua takes them (price .. remaining). */
+function itemArgs(item: ItemGateState): (string | number)[] {
+  // "" is "never": any number, 0 and negative ones included, is a real end.
+  return [item.price, item.currency, item.startsAt.getTime(), item.endsAt ? item.endsAt.getTime() : "", item.maxPerUser, item.stock, item.remaining];
 }
 
-/** restock.lua: adds units to stock and remaining atomically; the new remaining, or null when the gate does not know the item. */
+/**
+ * load-item.lua: loads one item with its holdings from PostgreSQL, unless the gate has it
+ * ('put': a new item whose meta exists already; 'rebuild': an item whose epoch exists). True
+ * when it loaded.
+ */
+export async function loadItem(redis: ScriptedRedis, k: Keys, mode: "put" | "rebuild", item: ItemGateState, holdings: readonly { userId: string; quantity: number }[] = []): Promise<boolean> {
+  const held = holdings.flatMap((h) => [h.userId, h.quantity]);
+  return (await redis.loadItem(...itemKeys(k, item.id), mode, randomUUID(), 0, ...itemArgs(item), ...held)) === 1;
+}
+
+/** Remembers for `ttlMs` that PostgreSQL has no such item, so that reserving it is refused without asking again. */
+export async function markAbsent(redis: ScriptedRedis, k: Keys, itemId: string, ttlMs: number): Promise<void> {
+  await redis.loadItem(...itemKeys(k, itemId), "absent", randomUUID(), ttlMs);
+}
+
+/** restock.lua: adds units to stock and remaining atomically; the new remaining, or null when the gate does not have the item. */
 export async function restock(redis: ScriptedRedis, k: Keys, itemId: string, quantity: number): Promise<number | null> {
-  const announce = JSON.stringify({ orderId: "", status: "RESTOCKED", itemIds: [itemId] });
-  const left = await redis.restock(k.epoch, k.itemMeta(itemId), k.itemRemaining(itemId), quantity, k.statusChannel, announce);
+  const left = await redis.restock(k.itemEpoch(itemId), k.itemMeta(itemId), k.itemRemaining(itemId), quantity);
   return left >= 0 ? left : null;
 }
 
-/** Units not yet reserved, per item id; null for an item the gate does not know. */
+/** Units not yet reserved, per item id; null for an item the gate does not know. One GET per item (items live on many slots). */
 export async function remaining(redis: ScriptedRedis, k: Keys, itemIds: string[]): Promise<Map<string, number | null>> {
-  const out = new Map<string, number | null>();
-  if (itemIds.length === 0) return out;
-  const vals = await redis.mget(itemIds.map((id) => k.itemRemaining(id)));
-  itemIds.forEach((id, i) => out.set(id, vals[i] == null ? null : Number(vals[i])));
-  return out;
+  const vals = await Promise.all(itemIds.map((id) => redis.get(k.itemRemaining(id))));
+  return new Map(itemIds.map((id, i) => [id, vals[i] == null ? null : Number(vals[i])]));
 }

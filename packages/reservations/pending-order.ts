@@ -29,11 +29,6 @@ export async function pendingOrder(redis: ScriptedRedis, k: Keys, orderId: strin
   };
 }
 
-/** Marks that the broker confirmed the order's message (a repeat request may now be answered). */
-export async function markQueued(redis: ScriptedRedis, k: Keys, orderId: string): Promise<void> {
-  await redis.hset(k.order(orderId), "queued", "1");
-}
-
 function parseLines(encoded: string): OrderLineView[] {
   if (!encoded) return [];
   return encoded.split(";").map((s) => {

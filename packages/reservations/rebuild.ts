@@ -2,37 +2,48 @@ import { randomUUID } from "node:crypto";
 import { AppError } from "@flashsale/domain";
 import type { Keys } from "./keys.ts";
 import type { ScriptedRedis } from "./scripts.ts";
-import type { ItemGateState } from "./items.ts";
+import { loadItem, markAbsent, type ItemGateState } from "./items.ts";
 
 export interface GateSnapshot {
   items: ItemGateState[];
   holdings: { userId: string; itemId: string; quantity: number }[];
 }
 
+/** PostgreSQL's items (all, or those of `itemIds`) with their remaining units and each buyer's holdings. */
+export type SnapshotSource = (itemIds?: string[]) => Promise<GateSnapshot>;
+
+/** How long the gate remembers that an item id does not exist (a reserve of it answers ITEM_NOT_FOUND without PostgreSQL). */
+const ABSENT_MS = 60_000;
+
 /**
- * Rebuilds the gate from a PostgreSQL snapshot (items, remaining units, each buyer's
- * holdings) under a lock, so one process does it while the others wait for the new epoch.
- * Orders reserved under the old epoch are never released into the rebuilt counters.
+ * Loads every item of a snapshot that the gate does not have (no epoch), with its holdings;
+ * ids asked for that PostgreSQL does not know are remembered as absent for a minute.
+ * Compare-and-set per item: processes loading the same item at once write it once.
  */
-export async function rebuildGate(redis: ScriptedRedis, k: Keys, snapshot: () => Promise<GateSnapshot>, timeoutMs: number): Promise<void> {
+export async function loadSnapshot(redis: ScriptedRedis, k: Keys, snap: GateSnapshot, askedIds: string[] = []): Promise<void> {
+  const byItem = new Map<string, { userId: string; quantity: number }[]>();
+  for (const h of snap.holdings) byItem.set(h.itemId, [...(byItem.get(h.itemId) ?? []), h]);
+  const found = new Set(snap.items.map((i) => i.id.toLowerCase()));
+  await Promise.all([
+    ...snap.items.map((item) => loadItem(redis, k, "rebuild", item, byItem.get(item.id))),
+    ...askedIds.filter((id) => !found.has(id.toLowerCase())).map((id) => markAbsent(redis, k, id, ABSENT_MS)),
+  ]);
+}
+
+/**
+ * Rebuilds one item whose shard lost its state, under the item's own lock, so that one process
+ * reads PostgreSQL while the others wait for the item's new epoch. Reservations made under
+ * the lost state are never given back into the rebuilt counters (their holds went with it).
+ */
+export async function rebuildItem(redis: ScriptedRedis, k: Keys, itemId: string, snapshot: SnapshotSource, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await redis.exists(k.epoch))) {
+  while (!(await redis.exists(k.itemEpoch(itemId)))) {
     const token = randomUUID();
-    if (await redis.set(k.rebuildLock, token, "PX", timeoutMs, "NX")) {
+    if (await redis.set(k.itemRebuildLock(itemId), token, "PX", timeoutMs, "NX")) {
       try {
-        if (await redis.exists(k.epoch)) return;
-        const { items, holdings } = await snapshot();
-        const m = redis.multi();
-        for (const item of items) {
-          m.del(k.itemMeta(item.id), k.itemHeld(item.id));
-          m.hset(k.itemMeta(item.id), itemFields(item));
-          m.set(k.itemRemaining(item.id), item.remaining);
-        }
-        for (const h of holdings) m.hset(k.itemHeld(h.itemId), h.userId, h.quantity);
-        m.set(k.epoch, token);
-        await m.exec();
+        await loadSnapshot(redis, k, await snapshot([itemId]), [itemId]);
       } finally {
-        if ((await redis.get(k.rebuildLock)) === token) await redis.del(k.rebuildLock);
+        if ((await redis.get(k.itemRebuildLock(itemId))) === token) await redis.del(k.itemRebuildLock(itemId));
       }
       return;
     }
@@ -40,17 +51,3 @@ export async function rebuildGate(redis: ScriptedRedis, k: Keys, snapshot: () =>
     await new Promise((r) => setTimeout(r, 25));
   }
 }
-
-/** An item's fields as the gate's meta hash holds them. */
-export function itemFields(item: ItemGateState) {
-  return {
-    price: item.price,
-    currency: item.currency,
-    startsAt: item.startsAt.getTime(),
-    // "" is "never": any number, 0 and negative ones included, is a real end.
-    endsAt: item.endsAt ? item.endsAt.getTime() : "",
-    maxPerUser: item.maxPerUser,
-    stock: item.stock,
-  };
-}
-

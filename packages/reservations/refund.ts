@@ -10,13 +10,14 @@ export interface RefundedOrder {
 export type RefundResult = "returned" | "noop" | "rebuilt";
 
 /**
- * Gives a refunded order's units and the buyer's allowance back to the gate in one script,
- * at most once per order (a marker key), and only in the epoch read before the refund
- * committed: after a rebuild, PostgreSQL is what the gate counts from.
+ * refund.lua for the lines of one slot: gives a refunded order's units and the buyer's
+ * allowance back, at most once per order and item (a marker key), and only for items whose
+ * epoch is still the one read before the refund committed: after a rebuild, PostgreSQL is
+ * what the gate counts from. How many lines were given back, had been, or were rebuilt since.
  */
-export async function refundToGate(redis: ScriptedRedis, k: Keys, order: RefundedOrder, epoch: string, markerTtlSeconds: number): Promise<RefundResult> {
-  const redisKeys = [k.epoch, k.refunded(order.id), k.order(order.id), ...order.lines.flatMap((l) => [k.itemRemaining(l.itemId), k.itemHeld(l.itemId)])];
-  const announce = JSON.stringify({ orderId: order.id, status: "REFUNDED", itemIds: order.lines.map((l) => l.itemId) });
-  const r = await redis.refund(redisKeys.length, ...redisKeys, epoch, order.userId, markerTtlSeconds, k.statusChannel, announce, ...order.lines.map((l) => l.quantity));
-  return r === 1 ? "returned" : r === 0 ? "noop" : "rebuilt";
+export async function refundLines(redis: ScriptedRedis, k: Keys, order: RefundedOrder, lines: RefundedOrder["lines"], epochs: ReadonlyMap<string, string | null>, markerTtlSeconds: number) {
+  const redisKeys = lines.flatMap((l) => [k.itemEpoch(l.itemId), k.itemRefunded(l.itemId, order.id), k.itemRemaining(l.itemId), k.itemHeld(l.itemId)]);
+  const args = lines.flatMap((l) => [epochs.get(l.itemId) ?? "", l.quantity]);
+  const [given, done, rebuilt] = await redis.refund(redisKeys.length, ...redisKeys, order.userId, markerTtlSeconds, ...args);
+  return { given: given!, done: done!, rebuilt: rebuilt! };
 }

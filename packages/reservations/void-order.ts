@@ -1,6 +1,6 @@
 import type { Keys } from "./keys.ts";
-import { NO_KEY } from "./reserve.ts";
 import type { ScriptedRedis } from "./scripts.ts";
+import { orderTag } from "./slots.ts";
 
 export interface VoidableOrder {
   id: string;
@@ -9,21 +9,23 @@ export interface VoidableOrder {
   idempotencyKey?: string;
 }
 
+/** Each line's keys as give-back.lua's end_lines reads them: holds, remaining, held. */
+export const lineKeys = (k: Keys, lines: readonly { itemId: string }[]) => lines.flatMap((l) => [k.itemHolds(l.itemId), k.itemRemaining(l.itemId), k.itemHeld(l.itemId)]);
+
 /**
- * void-order.lua: gives back the units of an order whose publish failed (the API answers
- * 503), in one script: refused with "taken" once a worker holds the order (it then stands),
- * "noop" when Redis has no record of it. The order's lines and key are the ones it was
- * reserved with.
+ * void-order.lua in the order's home slot: voids an order that was not accepted and gives
+ * back its home lines, unless a worker already took it ("taken": it stands); "noop" when
+ * Redis has no record of it. `homeLines` are the lines of the home slot.
  */
-export async function voidOrder(redis: ScriptedRedis, k: Keys, order: VoidableOrder): Promise<"released" | "noop" | "taken"> {
-  const redisKeys = [
-    k.epoch,
-    k.order(order.id),
-    k.idempotency(order.userId, order.idempotencyKey || NO_KEY),
-    k.ordersPending,
-    k.ordersProcessing,
-    ...order.lines.flatMap((l) => [k.itemRemaining(l.itemId), k.itemHeld(l.itemId)]),
-  ];
-  const r = await redis.voidOrder(redisKeys.length, ...redisKeys, order.id);
+export async function voidHome(redis: ScriptedRedis, k: Keys, orderId: string, homeLines: readonly { itemId: string }[]): Promise<"released" | "noop" | "taken"> {
+  const tag = orderTag(orderId);
+  const redisKeys = [k.order(orderId), k.ordersPending(tag), k.ordersProcessing(tag), ...lineKeys(k, homeLines)];
+  const r = await redis.voidOrder(redisKeys.length, ...redisKeys, orderId);
   return r === 1 ? "released" : r === -1 ? "taken" : "noop";
+}
+
+/** end-lines.lua on one slot that is not the order's home: each line's hold ended, its units given back when `give`. The number of lines given back. */
+export async function endLines(redis: ScriptedRedis, k: Keys, orderId: string, lines: readonly { itemId: string }[], give: boolean): Promise<number> {
+  const redisKeys = lineKeys(k, lines);
+  return redis.endLines(redisKeys.length, ...redisKeys, orderId, give ? "1" : "0");
 }

@@ -1,8 +1,7 @@
 import type { RequestHandler } from "express";
-import type { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { AppError } from "@flashsale/domain";
-import type { Keys } from "@flashsale/reservations";
+import type { Keys, RedisClient } from "@flashsale/reservations";
 
 export interface RateLimits {
   userPerSec: number;
@@ -14,7 +13,7 @@ export interface RateLimits {
  * rate-limiter-flexible. 0 turns a limit off. If Redis cannot answer, the request goes on:
  * the reservation step will answer 503 on its own.
  */
-export function rateLimit(redis: Redis, k: Keys, limits: RateLimits, scope: string): RequestHandler {
+export function rateLimit(redis: RedisClient, k: Keys, limits: RateLimits, scope: string): RequestHandler {
   const make = (points: number, kind: string) =>
     points > 0 ? new RateLimiterRedis({ storeClient: redis, keyPrefix: k.rateLimit(scope, kind), points, duration: 1 }) : null;
   const perUser = make(limits.userPerSec, "user");
@@ -38,7 +37,7 @@ export function rateLimit(redis: Redis, k: Keys, limits: RateLimits, scope: stri
  * A per-account limit for logins, keyed by the email asked for (the caller is not known yet),
  * at RATE_LIMIT_USER_PER_SEC: guessing one account's password is slowed whatever the address.
  */
-export function loginAttemptLimit(redis: Redis, k: Keys, perSec: number): (email: string) => Promise<void> {
+export function loginAttemptLimit(redis: RedisClient, k: Keys, perSec: number): (email: string) => Promise<void> {
   const limiter = perSec > 0 ? new RateLimiterRedis({ storeClient: redis, keyPrefix: k.rateLimit("login", "email"), points: perSec, duration: 1 }) : null;
   return async (email) => {
     try {
@@ -63,7 +62,7 @@ export interface ApiLimits {
 }
 
 /** The API's limits, built once by createApp over its Redis connection. */
-export function apiLimits(redis: Redis, k: Keys, limits: RateLimits): ApiLimits {
+export function apiLimits(redis: RedisClient, k: Keys, limits: RateLimits): ApiLimits {
   return {
     orders: rateLimit(redis, k, limits, "orders"),
     login: rateLimit(redis, k, { userPerSec: 0, ipPerSec: limits.ipPerSec }, "login"),

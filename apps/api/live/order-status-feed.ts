@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import type { Redis } from "ioredis";
+import type { Keys, RedisClient } from "@flashsale/reservations";
 
 export interface StatusChange {
   orderId: string;
@@ -8,44 +8,71 @@ export interface StatusChange {
 
 const STOP = Symbol("stop");
 const UNITS_BACK = Symbol("units-back");
-/** Announcements after which units are back in the gate: a released order (its final status is announced after the release), a refund, a restock. */
-const GIVES_UNITS_BACK = new Set(["REJECTED", "FAILED", "REFUNDED", "RESTOCKED"]);
 
 /**
- * One subscriber connection per API process on the channel the gate's scripts announce on
- * (keys().statusChannel), fanning status changes out to listeners by order id, so any API
+ * One subscriber connection per API process. An order's status changes come on its sharded
+ * channel (SPUBLISH from the scripts, in the order's slot: on a Redis Cluster only that shard
+ * carries them), subscribed while someone listens to that order; units coming back (restock,
+ * refund, a released order) come on one broadcast channel every process hears. So any API
  * process can stream any order's changes.
  */
 export class OrderStatusFeed {
   private readonly events = new EventEmitter();
-  private readonly sub: Redis;
+  private readonly sub: RedisClient;
+  /** Listeners per sharded channel: many orders share one (their slot's). */
+  private readonly listening = new Map<string, number>();
 
-  constructor(redis: Redis, private readonly channel: string) {
+  constructor(redis: RedisClient, private readonly k: Keys) {
     this.events.setMaxListeners(0);
-    this.sub = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+    this.sub = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null } as never);
     this.sub.on("error", () => undefined);
-    this.sub.on("message", (_channel: string, raw: string) => {
+    this.sub.on("smessage", (_channel: string, raw: string) => {
       try {
         const change = JSON.parse(raw) as StatusChange;
         if (change.orderId) this.events.emit(change.orderId, change);
-        if (GIVES_UNITS_BACK.has(change.status)) this.events.emit(UNITS_BACK);
       } catch {
         /* not ours */
       }
     });
+    this.sub.on("message", () => this.events.emit(UNITS_BACK));
   }
 
   async start(): Promise<void> {
-    await this.sub.subscribe(this.channel);
+    await this.sub.subscribe(this.k.unitsBackChannel);
   }
 
-  /** Calls `listener` on each change of the order until the returned function is called. */
-  listen(orderId: string, listener: (c: StatusChange) => void): () => void {
+  /**
+   * Calls `listener` on each change of the order until the returned function is called; resolves
+   * once the order's channel is subscribed, so no change announced after that is missed.
+   */
+  async listen(orderId: string, listener: (c: StatusChange) => void): Promise<() => void> {
+    const channel = this.k.statusChannel(orderId);
     this.events.on(orderId, listener);
-    return () => this.events.off(orderId, listener);
+    const n = this.listening.get(channel) ?? 0;
+    this.listening.set(channel, n + 1);
+    const subscribed = n === 0 ? this.sub.ssubscribe(channel) : Promise.resolve();
+    let done = false;
+    const stop = () => {
+      if (done) return;
+      done = true;
+      this.events.off(orderId, listener);
+      const left = (this.listening.get(channel) ?? 1) - 1;
+      if (left > 0) this.listening.set(channel, left);
+      else {
+        this.listening.delete(channel);
+        this.sub.sunsubscribe(channel).catch(() => undefined);
+      }
+    };
+    try {
+      await subscribed;
+    } catch (err) {
+      stop();
+      throw err;
+    }
+    return stop;
   }
 
-  /** Calls `listener` whenever some process announced units back in the gate (see GIVES_UNITS_BACK). */
+  /** Calls `listener` whenever some process announced units back in the gate. */
   onUnitsBack(listener: () => void): () => void {
     this.events.on(UNITS_BACK, listener);
     return () => this.events.off(UNITS_BACK, listener);

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { isTerminal, type OrderStatus, type OrderView } from "@flashsale/domain";
+import { AppError, isTerminal, type OrderStatus, type OrderView } from "@flashsale/domain";
 import { lookupOrder, readOrder } from "@flashsale/app";
 import type { ApiDeps } from "../deps.ts";
 import { authenticate } from "../http/auth.ts";
@@ -23,7 +23,9 @@ export function orderEventRoutes(deps: ApiDeps): Router {
     const orderId = id.toLowerCase();
     let follow: (() => void) | undefined;
     let changedEarly = false;
-    const unlisten = deps.statusFeed.listen(orderId, () => (follow ? follow() : (changedEarly = true)));
+    const unlisten = await deps.statusFeed.listen(orderId, () => (follow ? follow() : (changedEarly = true))).catch(() => {
+      throw new AppError("UNAVAILABLE", "order status changes cannot be followed right now");
+    });
     let order: OrderView | null;
     try {
       order = await readOrder(req.auth, orderId, deps);

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { AppError, orderTotal, type OrderView, type SettleCommand } from "@flashsale/domain";
 import type { Db } from "@flashsale/db";
 import type { ReservationGate } from "@flashsale/reservations";
@@ -49,15 +48,15 @@ export async function placeOrder(input: PlaceOrderInput, deps: PlaceOrderDeps): 
   };
   const known = deps.refusals?.known(input.lines, input.idempotencyKey);
   if (known) refused(known);
-  const orderId = randomUUID();
   const now = deps.now();
-  const result = await deps.gate.reserve({ ...input, orderId, now }).catch((err) => {
+  const result = await deps.gate.reserve({ ...input, now }).catch((err) => {
     deps.refusals?.heard(input.lines, err);
     return refused(err);
   });
   deps.onReservation?.(result.kind);
   if (result.kind === "duplicate") return { order: await repeatOf(result.orderId, deps), replayed: true };
 
+  const orderId = result.orderId;
   const cmd: SettleCommand = {
     orderId,
     userId: input.userId,

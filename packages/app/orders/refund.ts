@@ -1,11 +1,11 @@
 import { AppError, isAppError, type OrderView } from "@flashsale/domain";
-import { refundOrder, runIdempotent, type Db, type IdempotencyScope } from "@flashsale/db";
+import { findOrder, refundOrder, runIdempotent, type Db, type IdempotencyScope } from "@flashsale/db";
 import type { ReservationGate } from "@flashsale/reservations";
 import type { Logger } from "pino";
 
 export interface RefundDeps {
   db: Db;
-  gate: Pick<ReservationGate, "epoch" | "refund" | "pendingOrder">;
+  gate: Pick<ReservationGate, "epochs" | "refund" | "pendingOrder">;
   log: Pick<Logger, "warn">;
 }
 
@@ -17,8 +17,9 @@ export interface RefundDeps {
  * stands and the units come back to the gate at its next rebuild from PostgreSQL.
  */
 export async function refund(input: { orderId: string; scope?: IdempotencyScope }, deps: RefundDeps): Promise<OrderView> {
-  // Read before the commit: a gate rebuilt after it already counts the refund.
-  const epoch = await deps.gate.epoch().catch(() => null);
+  // The items' epochs, read before the commit: an item rebuilt after it already counts the refund.
+  const before = await findOrder(deps.db, input.orderId);
+  const epochs = before ? await deps.gate.epochs(before.items.map((l) => l.itemId)).catch(() => null) : null;
   const out = await runIdempotent(deps.db, input.scope, 200, (tx) => refundOrder(tx, input.orderId)).catch(async (err) => {
     if (isAppError(err) && err.code === "ORDER_NOT_FOUND") {
       const pending = await deps.gate.pendingOrder(input.orderId).catch(() => null);
@@ -27,9 +28,9 @@ export async function refund(input: { orderId: string; scope?: IdempotencyScope 
     throw err;
   });
   const order = out.body;
-  if (!out.replayed && epoch) {
+  if (!out.replayed && epochs) {
     await deps.gate
-      .refund({ id: order.id, userId: order.userId, lines: order.items }, epoch)
+      .refund({ id: order.id, userId: order.userId, lines: order.items }, epochs)
       .catch((err) => deps.log.warn({ orderId: order.id, err: (err as Error).message }, "refund committed; the gate learns of it at its next rebuild"));
   }
   return order;

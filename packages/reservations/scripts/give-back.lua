@@ -1,24 +1,28 @@
---[[ give-back (a prelude, prepended by scripts.ts to the scripts that end an order):
-give_back(epoch_key, order_key, first) gives an order's reserved units back, exactly once
-per order: line i's remaining counter and held hash are KEYS[first + 2i - 2] and
-KEYS[first + 2i - 1], in the order's line order. Returns 1 when units came back, else 0
-(no record, released already, or reserved before Redis lost its state: the rebuilt counters
-came from PostgreSQL and never counted it).
+--[[ give-back (a prelude, prepended by scripts.ts to the scripts that end an order's lines):
+end_line(holds, remaining, held, order_id, give) ends one line's reservation, exactly once:
+the line's entry in the item's holds hash (order id -> "userId:quantity") is removed, and when
+`give` is true its units go back to remaining and out of the buyer's held count. Returns 1
+when units came back, else 0 (no entry: ended already, or the item was rebuilt from
+PostgreSQL since, whose counters never counted this reservation).
+end_lines(first, order_id, give) does it for the lines whose keys stand in KEYS from `first`
+on, three a line (holds, remaining, held); returns how many lines gave units back.
 ]]
-local function give_back(epoch_key, order_key, first)
-  local o = redis.call('HMGET', order_key, 'userId', 'lines', 'released', 'epoch')
-  if not o[1] or o[3] then return 0 end
-  redis.call('HSET', order_key, 'released', '1')
-  if redis.call('GET', epoch_key) ~= o[4] then return 0 end
-  local i = 0
-  for line in string.gmatch(o[2], '[^;]+') do
-    local _, _, qty = string.find(line, '^[^:]+:(%d+):')
-    qty = tonumber(qty)
-    redis.call('INCRBY', KEYS[first + 2 * i], qty)
-    if redis.call('HINCRBY', KEYS[first + 2 * i + 1], o[1], -qty) <= 0 then
-      redis.call('HDEL', KEYS[first + 2 * i + 1], o[1])
-    end
-    i = i + 1
-  end
+local function end_line(holds, remaining, held, order_id, give)
+  local h = redis.call('HGET', holds, order_id)
+  if not h then return 0 end
+  redis.call('HDEL', holds, order_id)
+  if not give then return 0 end
+  local _, _, user, qty = string.find(h, '^(.*):(%d+)$')
+  qty = tonumber(qty)
+  redis.call('INCRBY', remaining, qty)
+  if redis.call('HINCRBY', held, user, -qty) <= 0 then redis.call('HDEL', held, user) end
   return 1
+end
+
+local function end_lines(first, order_id, give)
+  local back = 0
+  for i = first, #KEYS, 3 do
+    back = back + end_line(KEYS[i], KEYS[i + 1], KEYS[i + 2], order_id, give)
+  end
+  return back
 end

@@ -61,6 +61,8 @@ if (skippedWithoutChromium.length) {
 }
 const { skippedWithoutRabbitCluster } = await import("./support/rabbit-cluster");
 for (const s of skippedWithoutRabbitCluster) console.log(`SKIPPED ${s.tests} RabbitMQ cluster tests ("${s.suite}"): ${s.reason}`);
+const { skippedWithoutRedisCluster } = await import("./support/redis-cluster");
+for (const s of skippedWithoutRedisCluster) console.log(`SKIPPED ${s.tests} Redis Cluster tests ("${s.suite}"): ${s.reason}`);
 const { skippedWithoutPgReplica, PG_REPLICA_HINT } = await import("./support/pg-replica");
 for (const s of skippedWithoutPgReplica) console.log(`SKIPPED ${s.tests} replica tests ("${s.suite}"): ${s.reason}; ${PG_REPLICA_HINT}`);
 console.log(`${passed} passed, ${failed} failed`);

@@ -15,6 +15,12 @@ export interface ConnectionBehaviour {
   offlineQueue?: boolean;
   maxRetriesPerRequest?: number;
   connectTimeoutMs?: number;
+  /**
+   * Cluster only: how many times a command is sent again after a redirection or while its slot
+   * has no master (every ~100 ms). A failover takes a few seconds: the API gives up soon (503),
+   * a worker waits it out.
+   */
+  clusterRetries?: number;
 }
 
 /**
@@ -36,8 +42,9 @@ export function connectRedis(target: RedisTarget, b: ConnectionBehaviour = {}): 
     shardedSubscribers: true,
     // A master that died is replaced by its replica after the cluster's node timeout: ask the
     // cluster for the new slot map soon, and retry a command that met a failover after a short wait.
-    retryDelayOnFailover: 200,
-    retryDelayOnClusterDown: 200,
+    retryDelayOnFailover: 100,
+    retryDelayOnClusterDown: 100,
+    maxRedirections: b.clusterRetries ?? 16,
     retryDelayOnTryAgain: 100,
     slotsRefreshTimeout: 2000,
   });

@@ -29,17 +29,17 @@ function itemArgs(item: ItemGateState): (string | number)[] {
  */
 export async function loadItem(redis: ScriptedRedis, k: Keys, mode: "put" | "rebuild", item: ItemGateState, holdings: readonly { userId: string; quantity: number }[] = []): Promise<boolean> {
   const held = holdings.flatMap((h) => [h.userId, h.quantity]);
-  return (await redis.loadItem(...itemKeys(k, item.id), mode, randomUUID(), 0, ...itemArgs(item), ...held)) === 1;
+  return (await redis.loadItem(itemKeys(k, item.id), mode, randomUUID(), 0, ...itemArgs(item), ...held)) === 1;
 }
 
 /** Remembers for `ttlMs` that PostgreSQL has no such item, so that reserving it is refused without asking again. */
 export async function markAbsent(redis: ScriptedRedis, k: Keys, itemId: string, ttlMs: number): Promise<void> {
-  await redis.loadItem(...itemKeys(k, itemId), "absent", randomUUID(), ttlMs);
+  await redis.loadItem(itemKeys(k, itemId), "absent", randomUUID(), ttlMs);
 }
 
 /** restock.lua: adds units to stock and remaining atomically; the new remaining, or null when the gate does not have the item. */
 export async function restock(redis: ScriptedRedis, k: Keys, itemId: string, quantity: number): Promise<number | null> {
-  const left = await redis.restock(k.itemEpoch(itemId), k.itemMeta(itemId), k.itemRemaining(itemId), quantity);
+  const left = await redis.restock([k.itemEpoch(itemId), k.itemMeta(itemId), k.itemRemaining(itemId)], quantity);
   return left >= 0 ? left : null;
 }
 

@@ -18,6 +18,6 @@ export type RefundResult = "returned" | "noop" | "rebuilt";
 export async function refundLines(redis: ScriptedRedis, k: Keys, order: RefundedOrder, lines: RefundedOrder["lines"], epochs: ReadonlyMap<string, string | null>, markerTtlSeconds: number) {
   const redisKeys = lines.flatMap((l) => [k.itemEpoch(l.itemId), k.itemRefunded(l.itemId, order.id), k.itemRemaining(l.itemId), k.itemHeld(l.itemId)]);
   const args = lines.flatMap((l) => [epochs.get(l.itemId) ?? "", l.quantity]);
-  const [given, done, rebuilt] = await redis.refund(redisKeys.length, ...redisKeys, order.userId, markerTtlSeconds, ...args);
+  const [given, done, rebuilt] = await redis.refund(redisKeys, order.userId, markerTtlSeconds, ...args);
   return { given: given!, done: done!, rebuilt: rebuilt! };
 }

@@ -1,7 +1,7 @@
 import { AppError, type ErrorCode, type OrderLineView } from "@flashsale/domain";
 import type { Keys } from "./keys.ts";
 import type { ScriptedRedis } from "./scripts.ts";
-import { orderTag } from "./slots.ts";
+import { itemTag, orderTag } from "./slots.ts";
 
 export interface ReserveRequest {
   userId: string;
@@ -36,14 +36,15 @@ export type GroupAnswer =
 
 /** Runs reserve.lua for one group of lines that live in one slot; `home` writes the order's record. */
 export async function reserveGroup(redis: ScriptedRedis, k: Keys, orderId: string, req: ReserveRequest, group: ReserveRequest["lines"], home: boolean, orderTtlSeconds: number): Promise<GroupAnswer> {
-  const tag = orderTag(orderId);
+  // A group away from home writes no record: its two record keys are named in its own slot, unused.
+  const tag = home ? orderTag(orderId) : itemTag(group[0]!.itemId);
   const redisKeys = [
-    home ? k.order(orderId) : k.order(`${tag}-unused`),
+    home ? k.order(orderId) : k.order(tag),
     k.ordersPending(tag),
     ...group.flatMap((l) => [k.itemEpoch(l.itemId), k.itemMeta(l.itemId), k.itemRemaining(l.itemId), k.itemHeld(l.itemId), k.itemHolds(l.itemId)]),
   ];
   const args = [req.now.getTime(), orderId, req.userId, orderTtlSeconds, home ? "1" : "0", req.idempotencyKey ?? "", ...group.flatMap((l) => [l.itemId, l.quantity])];
-  const out = await redis.reserve(redisKeys.length, ...redisKeys, ...args);
+  const out = await redis.reserve(redisKeys, ...args);
   const head = String(out[0]);
   if (head === "OK") return { ok: true, currency: String(out[1]), prices: out.slice(2).map(Number) };
   if (head === "REHYDRATE") return { ok: false, rehydrate: group[Number(out[1]) - 1]!.itemId };

@@ -6,39 +6,60 @@ import type { Cluster, Redis } from "ioredis";
 /** A single Redis server or a Redis Cluster: every command flashsale sends works on both. */
 export type RedisClient = Redis | Cluster;
 
-/** Each script's file, its key count when fixed, and the preludes (shared Lua functions) put before it. */
-const SCRIPTS: Record<string, { file: string; keys?: number; preludes?: string[] }> = {
+/** Each script's file and the preludes (shared Lua functions) put before it. */
+const SCRIPTS = {
   reserve: { file: "reserve.lua" },
   voidOrder: { file: "void-order.lua", preludes: ["give-back.lua"] },
   endLines: { file: "end-lines.lua", preludes: ["give-back.lua"] },
-  beginSettle: { file: "begin-settle.lua", keys: 3 },
+  beginSettle: { file: "begin-settle.lua" },
   finishSettle: { file: "finish-settle.lua", preludes: ["give-back.lua"] },
-  loadItem: { file: "load-item.lua", keys: 5 },
-  restock: { file: "restock.lua", keys: 3 },
+  loadItem: { file: "load-item.lua" },
+  restock: { file: "restock.lua" },
   refund: { file: "refund.lua" },
-};
+} satisfies Record<string, { file: string; preludes?: string[] }>;
 
 type Args = (string | number)[];
+type Run<T> = (keys: string[], ...args: Args) => Promise<T>;
 
-/** The Lua scripts as typed calls. ioredis runs EVALSHA and falls back to EVAL on NOSCRIPT (each cluster node loads its own). */
+/** The Lua scripts as typed calls: the keys (all in one slot), then the arguments. */
 export type ScriptedRedis = RedisClient & {
-  reserve(numKeys: number, ...args: Args): Promise<(string | number)[]>;
-  voidOrder(numKeys: number, ...args: Args): Promise<number>;
-  endLines(numKeys: number, ...args: Args): Promise<number>;
-  beginSettle(...args: Args): Promise<string>;
-  finishSettle(numKeys: number, ...args: Args): Promise<number>;
-  loadItem(...args: Args): Promise<number>;
-  restock(...args: Args): Promise<number>;
-  refund(numKeys: number, ...args: Args): Promise<number[]>;
+  reserve: Run<(string | number)[]>;
+  voidOrder: Run<number>;
+  endLines: Run<number>;
+  beginSettle: Run<string>;
+  finishSettle: Run<number>;
+  loadItem: Run<number>;
+  restock: Run<number>;
+  refund: Run<number[]>;
 };
 
-/** Registers every script on a connection once; each is read from its own file. */
-export function withScripts(redis: RedisClient): ScriptedRedis {
-  for (const [name, s] of Object.entries(SCRIPTS)) {
-    if ((redis as unknown as Record<string, unknown>)[name]) continue;
+const source = new Map<string, string>();
+const lua = (name: keyof typeof SCRIPTS) => {
+  let text = source.get(name);
+  if (!text) {
+    const s: { file: string; preludes?: string[] } = SCRIPTS[name];
     const read = (file: string) => readFileSync(path.join(packageRoot(import.meta.url), "scripts", file), "utf8");
-    const lua = [...(s.preludes ?? []).map(read), read(s.file)].join("\n");
-    redis.defineCommand(name, s.keys === undefined ? { lua } : { lua, numberOfKeys: s.keys });
+    text = [...(s.preludes ?? []).map(read), read(s.file)].join("\n");
+    source.set(name, text);
+  }
+  return text;
+};
+
+/**
+ * Binds every script to a connection once; each is read from its own file. ioredis runs EVALSHA
+ * and falls back to EVAL on NOSCRIPT (each cluster node loads its own). A script is defined once
+ * per key count, so that its first argument is always a key: ioredis routes a command, and groups
+ * auto-pipelined commands by node, by its first argument.
+ */
+export function withScripts(redis: RedisClient): ScriptedRedis {
+  const target = redis as unknown as Record<string, unknown>;
+  for (const name of Object.keys(SCRIPTS) as (keyof typeof SCRIPTS)[]) {
+    if (target[name]) continue;
+    target[name] = (keys: string[], ...args: Args) => {
+      const command = `${name}_${keys.length}`;
+      if (!target[command]) redis.defineCommand(command, { lua: lua(name), numberOfKeys: keys.length });
+      return (target[command] as (...a: Args) => Promise<unknown>)(...keys, ...args);
+    };
   }
   return redis as ScriptedRedis;
 }

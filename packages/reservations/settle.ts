@@ -8,7 +8,7 @@ import { lineKeys } from "./void-order.ts";
 export function beginSettle(redis: ScriptedRedis, k: Keys, orderId: string, now: Date): Promise<"OK" | "VOID" | "MISSING" | string> {
   const tag = orderTag(orderId);
   const announcement = JSON.stringify({ orderId, status: "PROCESSING" });
-  return redis.beginSettle(k.order(orderId), k.ordersPending(tag), k.ordersProcessing(tag), now.getTime(), orderId, k.statusChannel(orderId), announcement);
+  return redis.beginSettle([k.order(orderId), k.ordersPending(tag), k.ordersProcessing(tag)], now.getTime(), orderId, k.statusChannel(orderId), announcement);
 }
 
 /**
@@ -21,7 +21,7 @@ export function finishHome(redis: ScriptedRedis, k: Keys, orderId: string, statu
   const tag = orderTag(orderId);
   const redisKeys = [k.order(orderId), k.ordersPending(tag), k.ordersProcessing(tag), ...lineKeys(k, homeLines)];
   const announcement = JSON.stringify({ orderId, status });
-  return redis.finishSettle(redisKeys.length, ...redisKeys, status, givesBack(status) ? "1" : "0", orderTtlSeconds, orderId, k.statusChannel(orderId), announcement);
+  return redis.finishSettle(redisKeys, status, givesBack(status) ? "1" : "0", orderTtlSeconds, orderId, k.statusChannel(orderId), announcement);
 }
 
 /** The final statuses whose reservations are given back (the order did not complete). */

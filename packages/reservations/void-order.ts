@@ -20,12 +20,12 @@ export const lineKeys = (k: Keys, lines: readonly { itemId: string }[]) => lines
 export async function voidHome(redis: ScriptedRedis, k: Keys, orderId: string, homeLines: readonly { itemId: string }[]): Promise<"released" | "noop" | "taken"> {
   const tag = orderTag(orderId);
   const redisKeys = [k.order(orderId), k.ordersPending(tag), k.ordersProcessing(tag), ...lineKeys(k, homeLines)];
-  const r = await redis.voidOrder(redisKeys.length, ...redisKeys, orderId);
+  const r = await redis.voidOrder(redisKeys, orderId);
   return r === 1 ? "released" : r === -1 ? "taken" : "noop";
 }
 
 /** end-lines.lua on one slot that is not the order's home: each line's hold ended, its units given back when `give`. The number of lines given back. */
 export async function endLines(redis: ScriptedRedis, k: Keys, orderId: string, lines: readonly { itemId: string }[], give: boolean): Promise<number> {
   const redisKeys = lineKeys(k, lines);
-  return redis.endLines(redisKeys.length, ...redisKeys, orderId, give ? "1" : "0");
+  return redis.endLines(redisKeys, orderId, give ? "1" : "0");
 }

@@ -206,7 +206,7 @@ export class RedisCluster {
   private async spawnNode(node: RedisNode): Promise<void> {
     const args = ["--port", node.port, "--bind", "127.0.0.1", "--cluster-enabled", "yes", "--cluster-node-timeout", NODE_TIMEOUT_MS, "--cluster-config-file", path.join(node.dir, "nodes.conf")];
     // No RDB, no AOF; a replica's full sync starts at once (by default a master waits 5 s for more).
-    args.push("--dir", node.dir, "--save", "", "--appendonly", "no", "--repl-diskless-sync-delay", 0, "--logfile", path.join(node.dir, "redis.log"));
+    args.push("--dir", node.dir, "--save", "", "--appendonly", "no", "--repl-diskless-sync-delay", 0, "--cluster-require-full-coverage", "no", "--logfile", path.join(node.dir, "redis.log"));
     // detached: a session of its own, so a Ctrl-C reaches the harness (which kills it) and not it first.
     const child = spawn(serverBin()!, args.map(String), { detached: true, stdio: "ignore" });
     let exited = "";

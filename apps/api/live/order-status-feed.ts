@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import { Cluster } from "ioredis";
 import type { Keys, RedisClient } from "@flashsale/reservations";
 
 export interface StatusChange {
@@ -24,7 +25,8 @@ export class OrderStatusFeed {
 
   constructor(redis: RedisClient, private readonly k: Keys) {
     this.events.setMaxListeners(0);
-    this.sub = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null } as never);
+    // Subscriptions wait for the connection (and are remade after a reconnect or a failover).
+    this.sub = redis instanceof Cluster ? redis.duplicate([], { enableOfflineQueue: true }) : redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
     this.sub.on("error", () => undefined);
     this.sub.on("smessage", (_channel: string, raw: string) => {
       try {

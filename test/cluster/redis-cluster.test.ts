@@ -87,7 +87,7 @@ describe(SUITE, function () {
   });
 
   it("when an order's lines live on three masters, then it is reserved whole and settles; when one line is refused, then no line stays reserved", async () => {
-    const items = await itemsOnMasters(3, { stock: 5, maxPerUser: 5, price: 100 });
+    const items = await itemsOnMasters(3, { stock: 5, maxPerUser: 10, price: 100 });
     const buyer = await makeBuyer(s);
     const lines = items.map((i) => ({ itemId: i.id, quantity: 2 }));
     const ok = await call(s.url, "POST", "/orders", { token: buyer.token, body: { items: lines } });

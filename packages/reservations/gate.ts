@@ -11,7 +11,7 @@ import { endLines, voidHome, type VoidableOrder } from "./void-order.ts";
 import { beginSettle, finishHome, givesBack } from "./settle.ts";
 import { loadItem, remaining, restock, type ItemGateState } from "./items.ts";
 import { pendingOrder, type PendingOrder } from "./pending-order.ts";
-import { claimKey, releaseKey } from "./idempotency.ts";
+import { claimKey, keyHolder, releaseKey } from "./idempotency.ts";
 import { itemTag, lineGroups, mintOrderId } from "./slots.ts";
 
 export type { ReserveRequest, ReserveResult } from "./reserve.ts";
@@ -113,10 +113,11 @@ export class ReservationGate {
 
   /** Gives back what the groups that did reserve took, when another group refused: no order is ever half reserved. */
   private async undo(orderId: string, groups: Line[][], answers: GroupAnswer[]): Promise<void> {
-    if (groups.length === 1) return;
-    await Promise.all(
-      groups.map((g, j) => (!answers[j]!.ok ? undefined : j === 0 ? voidHome(this.redis, this.keys, orderId, g) : endLines(this.redis, this.keys, orderId, g, true))),
-    ).catch(redisAway);
+    const took = groups.flatMap((g, j) => (groups.length > 1 && answers[j]!.ok ? [{ g, j }] : []));
+    if (took.length === 0) return;
+    await Promise.all(took.map(({ g, j }) => (j === 0 ? voidHome(this.redis, this.keys, orderId, g) : endLines(this.redis, this.keys, orderId, g, true)))).catch(redisAway);
+    // Another buyer may have been refused SOLD_OUT while these units were held: processes forget such refusals.
+    await this.unitsBack(took.flatMap(({ g }) => g));
   }
 
   /**
@@ -152,6 +153,11 @@ export class ReservationGate {
     if (order.idempotencyKey) await releaseKey(this.redis, this.keys, order.userId, order.idempotencyKey);
     if (r === "released") await this.unitsBack(order.lines);
     return r;
+  }
+
+  /** The order a buyer's Idempotency-Key of POST /orders is claimed for (null when free): a repeat waits while that order is being reserved. */
+  keyHolder(userId: string, key: string): Promise<string | null> {
+    return keyHolder(this.redis, this.keys, userId, key);
   }
 
   /** Marks that the broker confirmed the order's message (a repeat request may now be answered). */

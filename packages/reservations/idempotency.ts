@@ -19,3 +19,9 @@ export async function claimKey(redis: ScriptedRedis, k: Keys, userId: string, ke
 export async function releaseKey(redis: ScriptedRedis, k: Keys, userId: string, key: string): Promise<void> {
   await redis.del(k.idempotency(userId, key));
 }
+
+/** The order a buyer's Idempotency-Key is claimed for, or null when it is free. */
+export async function keyHolder(redis: ScriptedRedis, k: Keys, userId: string, key: string): Promise<string | null> {
+  const v = await redis.get(k.idempotency(userId, key));
+  return v === null ? null : v.slice(0, v.indexOf("|"));
+}

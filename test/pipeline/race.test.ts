@@ -68,4 +68,22 @@ describe("a flash sale race", function () {
     await waitFor("settled once", async () => (await s.api.deps.db.order.count({ where: { userId: buyer.id, status: "COMPLETED" } })) === 1);
     expect((await moneyOf(s, buyer.id)).ledger.filter((l) => l.reason === "PURCHASE")).to.have.length(1);
   });
+
+  it("when 10 requests with the same Idempotency-Key race while the first must rebuild the item, five times, then each time all ten are answered 202 with one order", async () => {
+    const s = stack();
+    const item = await makeItem(s, { stock: 50, maxPerUser: 10 });
+    const buyer = await makeBuyer(s);
+    const ids: string[] = [];
+    for (let round = 0; round < 5; round++) {
+      // The item's state lost: the first request rebuilds it from PostgreSQL while its repeats wait.
+      await s.api.deps.redis.del(s.api.deps.gate.keys.itemEpoch(item.id));
+      const key = { "idempotency-key": `race-${round}-${buyer.id}` };
+      const replies = await Promise.all(Array.from({ length: 10 }, () => order(s, buyer.token, item.id, 1, key)));
+      expect(replies.map((r) => r.status), replies.map((r) => r.text).join("\n")).to.deep.equal(Array(10).fill(202));
+      expect(new Set(replies.map((r) => r.body.id)).size).to.equal(1);
+      ids.push(replies[0]!.body.id);
+    }
+    await waitFor("five orders settled", async () => (await s.api.deps.db.order.count({ where: { id: { in: ids }, status: "COMPLETED" } })) === 5);
+    expect((await moneyOf(s, buyer.id)).ledger.filter((l) => l.reason === "PURCHASE")).to.have.length(5);
+  });
 });

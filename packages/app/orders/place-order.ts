@@ -54,7 +54,7 @@ export async function placeOrder(input: PlaceOrderInput, deps: PlaceOrderDeps): 
     return refused(err);
   });
   deps.onReservation?.(result.kind);
-  if (result.kind === "duplicate") return { order: await repeatOf(result.orderId, deps), replayed: true };
+  if (result.kind === "duplicate") return { order: await repeatOf(result.orderId, input, deps), replayed: true };
 
   const orderId = result.orderId;
   const cmd: SettleCommand = {
@@ -81,15 +81,19 @@ export async function placeOrder(input: PlaceOrderInput, deps: PlaceOrderDeps): 
   };
 }
 
-/** The first response to a repeated key: waits while the first request is still being queued. */
-async function repeatOf(orderId: string, deps: PlaceOrderDeps): Promise<OrderView> {
+/**
+ * The first response to a repeated key: waits while the first request is still reserving or
+ * being queued (its key claimed, its order not yet recorded or confirmed).
+ */
+async function repeatOf(orderId: string, input: PlaceOrderInput, deps: PlaceOrderDeps): Promise<OrderView> {
   const deadline = Date.now() + REPEAT_WAIT_MS;
   for (;;) {
     const pending = await deps.gate.pendingOrder(orderId);
-    if (!pending || pending.status === "VOID") {
+    const reserving = !pending && (await deps.gate.keyHolder(input.userId, input.idempotencyKey!)) === orderId;
+    if (!reserving && (!pending || pending.status === "VOID")) {
       throw new AppError("IDEMPOTENCY_KEY_IN_USE", "the first request with this key did not complete; retry");
     }
-    if (pending.queued || pending.status !== "PENDING") return { ...pendingView(pending), status: "PENDING", startedAt: undefined };
+    if (pending && (pending.queued || pending.status !== "PENDING")) return { ...pendingView(pending), status: "PENDING", startedAt: undefined };
     if (Date.now() > deadline) throw new AppError("IDEMPOTENCY_KEY_IN_USE", "a request with this key is still being processed");
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -15,7 +15,7 @@ const UNSET_ON_PURPOSE: Record<string, string> = {
   JWT_ISSUER: "optional claim check",
   JWT_AUDIENCE: "optional claim check",
   WORKERS: "npm start's worker count; KEDA scales worker pods here",
-  REDIS_CLUSTER_NODES: "planned (issue 11); the manifests target one REDIS_URL",
+  REDIS_CLUSTER_NODES: "optional: a Redis Cluster's seed nodes, set in the Secret (or config.env) when the gate runs on a cluster; the base targets one REDIS_URL",
   RABBITMQ_URLS: "a cluster's node list; the manifests use one RABBITMQ_URL (a Service in front of the cluster)",
   DATABASE_REPLICA_URL: "optional; set it in the Secret when a streaming replica exists",
 };
@@ -102,6 +102,10 @@ for (const overlay of ["base", "overlays/production"] as const) {
       const cfg = parseConfig(env);
       expect(cfg.env).to.equal("production");
       expect(cfg.apiProcesses, "API_PROCESSES: the HPA scales pods, one process each").to.equal(1);
+      // The Redis Cluster line secret.yaml shows (commented out) is one packages/config accepts.
+      const clusterExample = /#\s*REDIS_CLUSTER_NODES:\s*(\S+)/.exec(source("deploy/base/secret.yaml"))?.[1];
+      expect(clusterExample, "secret.yaml shows how to set REDIS_CLUSTER_NODES").to.be.a("string");
+      expect(parseConfig({ ...env, REDIS_CLUSTER_NODES: clusterExample }).redis.clusterNodes).to.have.length(3);
       const known = schemaVariables();
       expect(known, "the variables read from load-config.ts").to.include.members(["PORT", "QUEUE_PREFIX", "JWT_SECRET"]);
       for (const k of [...Object.keys(config), ...SECRET_KEYS]) expect(known, `${k} is not a variable of packages/config`).to.include(k);

@@ -1,12 +1,13 @@
 import { expect } from "chai";
 import { queueNames } from "@flashsale/queue";
 import { findItem } from "@flashsale/db";
-import { isolatedQueue, makeBuyer, makeBuyers, startStack, type Buyer, type Stack } from "../support/stack";
+import { isolatedQueue, makeBuyer, makeBuyers, startStack, type Stack } from "../support/stack";
 import { makeItem, moneyOf, order } from "../support/fixtures";
 import { queueCounts } from "../support/broker";
 import { clusterUnavailable, RabbitCluster, skippedWithoutRabbitCluster } from "../support/rabbit-cluster";
 import { call } from "../support/http";
 import { waitFor } from "../support/wait";
+import { liveSale, type SaleReply } from "../support/live-sale";
 
 const SUITE = "a 3-node RabbitMQ cluster";
 
@@ -160,7 +161,7 @@ describe(SUITE, function () {
     });
     expect(wrong.map((m) => `${m.id}: wallet ${m.amount}, ledger ${m.ledger}, ${m.purchases} purchases`)).to.deep.equal([]);
     // The 503s come in bursts (a second apart at most), one per stopped node whose clients had to move.
-    const bursts: Reply[][] = [];
+    const bursts: SaleReply[][] = [];
     for (const r of refused503) {
       const last = bursts.at(-1);
       if (last && r.at - last.at(-1)!.at < 1000) last.push(r);
@@ -173,38 +174,3 @@ describe(SUITE, function () {
     );
   });
 });
-
-interface Reply {
-  buyer: Buyer;
-  status: number;
-  code?: string;
-  orderId?: string;
-  at: number;
-}
-
-/** Buyers ordering one unit each from 4 paced clients (about 70 orders/s) until stop() (or until the buyers run out). */
-function liveSale(s: Stack, buyers: Buyer[], itemId: string) {
-  const replies: Reply[] = [];
-  let next = 0;
-  let stopping = false;
-  let accepted = 0;
-  const client = async () => {
-    while (!stopping && next < buyers.length) {
-      const buyer = buyers[next++]!;
-      const r = await order(s, buyer.token, itemId);
-      if (r.status === 202) accepted++;
-      replies.push({ buyer, status: r.status, code: r.body?.code, orderId: r.body?.id, at: Date.now() });
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  };
-  const clients = Promise.all(Array.from({ length: 4 }, client));
-  return {
-    accepted: () => accepted,
-    done: () => next >= buyers.length,
-    async stop(): Promise<Reply[]> {
-      stopping = true;
-      await clients;
-      return replies;
-    },
-  };
-}

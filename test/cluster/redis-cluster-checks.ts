@@ -6,9 +6,10 @@ import { expect } from "chai";
 import { RateLimiterRedis } from "rate-limiter-flexible";
 import { findItem } from "@flashsale/db";
 import { itemSlot } from "@flashsale/reservations";
-import { makeBuyers, type Buyer, type Stack } from "../support/stack";
-import { makeItem, order } from "../support/fixtures";
+import { makeBuyers, type Stack } from "../support/stack";
+import { makeItem } from "../support/fixtures";
 import { waitFor } from "../support/wait";
+import { liveSale } from "../support/live-sale";
 import type { RedisCluster } from "../support/redis-cluster";
 
 /** Calls each verb of the gate (each a Lua script or a MULTI on one slot) with lines on the given items' masters. */
@@ -59,38 +60,6 @@ export async function scriptsOnCluster(s: Stack, items: { id: string }[]): Promi
   expect(second).to.equal("refused");
 }
 
-interface Reply {
-  buyer: Buyer;
-  status: number;
-  code?: string;
-  orderId?: string;
-  at: number;
-}
-
-/** Buyers ordering one unit each from 4 paced clients until stop(). */
-function liveSale(s: Stack, buyers: Buyer[], itemId: string) {
-  const replies: Reply[] = [];
-  let next = 0;
-  let stopping = false;
-  const client = async () => {
-    while (!stopping && next < buyers.length) {
-      const buyer = buyers[next++]!;
-      const r = await order(s, buyer.token, itemId);
-      replies.push({ buyer, status: r.status, code: r.body?.code, orderId: r.body?.id, at: Date.now() });
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
-  const clients = Promise.all(Array.from({ length: 4 }, client));
-  return {
-    accepted: () => replies.filter((r) => r.status === 202).length,
-    async stop(): Promise<Reply[]> {
-      stopping = true;
-      await clients;
-      return replies;
-    },
-  };
-}
-
 /**
  * A live sale of one item while the master serving its slot is SIGKILLed: its replica is
  * promoted, then the killed node comes back as a replica. Checks every invariant the contract
@@ -102,7 +71,7 @@ export async function clusterInvariants(s: Stack, cluster: RedisCluster): Promis
   const price = 700;
   const item = await makeItem(s, { stock, price, maxPerUser: 1 });
   const buyers = await makeBuyers(s, stock, 1000);
-  const sale = liveSale(s, buyers, item.id);
+  const sale = liveSale(s, buyers, item.id, 20);
   await waitFor("the sale under way", () => sale.accepted() >= 50, 20_000);
 
   const master = await cluster.masterOf(itemSlot(item.id));

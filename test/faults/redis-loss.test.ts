@@ -60,6 +60,11 @@ describe("Redis loses its state", function () {
     expect(Date.now() - t0).to.be.below(1000);
     expect(r.status).to.equal(503);
     expect(r.body.code).to.equal("UNAVAILABLE");
+    // An order's event stream cannot follow changes without Redis: 503 within its subscribe wait, not a hung request.
+    const t1 = Date.now();
+    const events = await call(s.url, "GET", `/orders/${r.body.id ?? "00000000-0000-4000-8000-000000000000"}/events`, { token: buyer.token });
+    expect(Date.now() - t1).to.be.below(3000);
+    expect([events.status, events.body.code]).to.deep.equal([503, "UNAVAILABLE"]);
     const ready = await call(s.url, "GET", "/readyz");
     expect(ready.status).to.equal(503);
     expect(ready.body.unavailable).to.include("redis");

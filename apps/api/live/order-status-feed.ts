@@ -9,6 +9,8 @@ export interface StatusChange {
 
 const STOP = Symbol("stop");
 const UNITS_BACK = Symbol("units-back");
+/** How long a stream waits for its order's channel (Redis away: the route answers 503 rather than hang). */
+const SUBSCRIBE_TIMEOUT_MS = 2000;
 
 /**
  * One subscriber connection per API process. An order's status changes come on its sharded
@@ -65,11 +67,17 @@ export class OrderStatusFeed {
         this.sub.sunsubscribe(channel).catch(() => undefined);
       }
     };
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("the order's channel was not subscribed in time")), SUBSCRIBE_TIMEOUT_MS);
+    });
     try {
-      await subscribed;
+      await Promise.race([subscribed, late]);
     } catch (err) {
       stop();
       throw err;
+    } finally {
+      clearTimeout(timer);
     }
     return stop;
   }

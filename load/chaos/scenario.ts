@@ -4,6 +4,7 @@ import type { ReservationGate } from "@flashsale/reservations";
 import { createSaleItem } from "../fixtures/sale-item";
 import { lostOrders, verifyInvariants, type Violation } from "../verify/index";
 import { inject, type Fault, type FaultTargets } from "./faults";
+import type { RedisCluster } from "../../test/support/redis-cluster";
 import { startSaleLoad } from "./sale-load";
 import type { SupervisedStack } from "./supervised-stack";
 
@@ -28,8 +29,12 @@ export interface ScenarioResult {
   network: number;
   internal: number;
   lost: number;
+  /** The accepted ids with no row in PostgreSQL once the queue drained. */
+  lostIds: string[];
   drainMs: number;
   violations: Violation[];
+  /** What the faults said of themselves (kill-redis-master: its failover time and 503s). */
+  notes: string[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -54,16 +59,17 @@ export const scheduleName = (schedule: ScheduledFault[]): string =>
  * they are close: each starts at its time whether or not the one before has recovered),
  * recovery, drain, then every invariant checked.
  */
-export async function runScenario(o: { schedule: ScheduledFault[]; round: number; url: string; db: Db; gate: ReservationGate; redis: Redis; rabbit?: FaultTargets["rabbit"]; stack: SupervisedStack; tokens: string[]; stock: number }): Promise<ScenarioResult> {
+export async function runScenario(o: { schedule: ScheduledFault[]; round: number; url: string; db: Db; gate: ReservationGate; redis: Redis; rabbit?: FaultTargets["rabbit"]; redisCluster?: RedisCluster; stack: SupervisedStack; tokens: string[]; stock: number }): Promise<ScenarioResult> {
   const name = scheduleName(o.schedule);
   await until("the stack ready", ready(o.url), 120_000);
   const item = await createSaleItem(o.db, o.gate, { stock: o.stock, price: 1000, currency: "USD", maxPerUser: 1, name: `chaos ${name} ${o.round}` });
   const load = startSaleLoad(o.url, item.id, o.tokens);
   const t0 = Date.now();
-  await Promise.all(
+  const redisCluster = o.redisCluster && { cluster: o.redisCluster, itemId: item.id, unavailable: () => load.tally.byStatus.get(503) ?? 0 };
+  const notes = await Promise.all(
     o.schedule.map(async (f) => {
       await sleep(Math.max(0, f.atMs - (Date.now() - t0)));
-      await inject(f.fault, o.stack, { redis: o.redis, rabbit: o.rabbit });
+      return inject(f.fault, o.stack, { redis: o.redis, rabbit: o.rabbit, redisCluster });
     }),
   );
   await until("the stack ready again", ready(o.url), 120_000);
@@ -80,6 +86,7 @@ export async function runScenario(o: { schedule: ScheduledFault[]; round: number
   const statuses = await o.db.order.groupBy({ by: ["status"], where: { id: { in: ids } }, _count: true });
   const n = (s: string) => statuses.find((x) => x.status === s)?._count ?? 0;
   const all = [...tally.byStatus.values()].reduce((a, b) => a + b, 0);
+  const lostIds = await lostOrders(o.db, ids);
   return {
     fault: name,
     injected: o.schedule.length,
@@ -92,8 +99,10 @@ export async function runScenario(o: { schedule: ScheduledFault[]; round: number
     unavailable: tally.byStatus.get(503) ?? 0,
     network: tally.byStatus.get("network") ?? 0,
     internal: tally.internalErrors,
-    lost: (await lostOrders(o.db, ids)).length,
+    lost: lostIds.length,
+    lostIds,
     drainMs,
     violations: await verifyInvariants(o.db, { acceptedIds: ids }),
+    notes: notes.filter((n): n is string => Boolean(n)),
   };
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -22,7 +23,10 @@ export class SupervisedStack {
       stdio: ["ignore", "pipe", "inherit"],
     });
     let buf = "";
+    // CHAOS_STACK_LOG=<file>: the stack's stdout (the supervisor's lines and every log line) kept there too.
+    const log = process.env.CHAOS_STACK_LOG ? createWriteStream(process.env.CHAOS_STACK_LOG, { flags: "a" }) : undefined;
     this.proc.stdout!.on("data", (chunk: Buffer) => {
+      log?.write(chunk);
       buf += chunk.toString("utf8");
       let nl: number;
       while ((nl = buf.indexOf("\n")) >= 0) {

@@ -6,21 +6,17 @@ import type { Cluster, Redis } from "ioredis";
 /** A single Redis server or a Redis Cluster: every command flashsale sends works on both. */
 export type RedisClient = Redis | Cluster;
 
-/** An order's most lines (POST /orders allows 20): every key count of up to that many lines is defined up front. */
-const MAX_LINES = 20;
-const lineCounts = (fixed: number, perLine: number) => Array.from({ length: MAX_LINES }, (_, i) => fixed + perLine * (i + 1));
-
-/** Each script's file, the preludes (shared Lua functions) put before it, and the key counts it is called with. */
+/** Each script's file and the preludes (shared Lua functions) put before it. */
 const SCRIPTS = {
-  reserve: { file: "reserve.lua", keyCounts: lineCounts(2, 5) },
-  voidOrder: { file: "void-order.lua", preludes: ["give-back.lua"], keyCounts: lineCounts(3, 3) },
-  endLines: { file: "end-lines.lua", preludes: ["give-back.lua"], keyCounts: lineCounts(0, 3) },
-  beginSettle: { file: "begin-settle.lua", keyCounts: [3] },
-  finishSettle: { file: "finish-settle.lua", preludes: ["give-back.lua"], keyCounts: lineCounts(3, 3) },
-  loadItem: { file: "load-item.lua", keyCounts: [5] },
-  restock: { file: "restock.lua", keyCounts: [3] },
-  refund: { file: "refund.lua", keyCounts: lineCounts(0, 4) },
-} satisfies Record<string, { file: string; preludes?: string[]; keyCounts: number[] }>;
+  reserve: { file: "reserve.lua" },
+  voidOrder: { file: "void-order.lua", preludes: ["give-back.lua"] },
+  endLines: { file: "end-lines.lua", preludes: ["give-back.lua"] },
+  beginSettle: { file: "begin-settle.lua" },
+  finishSettle: { file: "finish-settle.lua", preludes: ["give-back.lua"] },
+  loadItem: { file: "load-item.lua" },
+  restock: { file: "restock.lua" },
+  refund: { file: "refund.lua" },
+} satisfies Record<string, { file: string; preludes?: string[] }>;
 
 type Args = (string | number)[];
 type Run<T> = (keys: string[], ...args: Args) => Promise<T>;
@@ -52,21 +48,26 @@ const lua = (name: keyof typeof SCRIPTS) => {
 /**
  * Binds every script to a connection once; each is read from its own file. ioredis runs EVALSHA
  * and falls back to EVAL on NOSCRIPT (each cluster node loads its own). A script is defined once
- * per key count, so that its first argument is always a key: ioredis routes a command, and groups
- * auto-pipelined commands by node, by its first argument. All of them are defined here, before
- * any command is sent: an auto-pipeline copies the client's scripts when it is made, and one
- * defined after that in the same tick would be missing from it.
+ * per key count, on first use, so that its first argument is always a key: ioredis routes a
+ * command, and groups auto-pipelined commands by node, by its first argument. Only the variants
+ * in use are defined: every auto-pipeline copies all of the client's scripts when it is made.
  */
 export function withScripts(redis: RedisClient): ScriptedRedis {
   const target = redis as unknown as Record<string, unknown>;
+  // Variants defined in this tick: an auto-pipeline made earlier in the tick lacks them, so their
+  // calls wait until it has been sent (auto-pipelines go out on the next tick, before setImmediate).
+  const settling = new Map<string, Promise<void>>();
   for (const name of Object.keys(SCRIPTS) as (keyof typeof SCRIPTS)[]) {
     if (target[name]) continue;
-    const define = (keyCount: number) => redis.defineCommand(`${name}_${keyCount}`, { lua: lua(name), numberOfKeys: keyCount });
-    for (const n of SCRIPTS[name].keyCounts) define(n);
     target[name] = (keys: string[], ...args: Args) => {
       const command = `${name}_${keys.length}`;
-      if (!target[command]) throw new Error(`${name} is defined for ${SCRIPTS[name].keyCounts.join(", ")} keys, not ${keys.length}`);
-      return (target[command] as (...a: Args) => Promise<unknown>)(...keys, ...args);
+      const call = () => (target[command] as (...a: Args) => Promise<unknown>)(...keys, ...args);
+      if (!target[command]) {
+        redis.defineCommand(command, { lua: lua(name), numberOfKeys: keys.length });
+        settling.set(command, new Promise<void>((resolve) => setImmediate(() => (settling.delete(command), resolve()))));
+      }
+      const pending = settling.get(command);
+      return pending ? pending.then(call) : call();
     };
   }
   return redis as ScriptedRedis;

@@ -6,17 +6,17 @@ import type { Cluster, Redis } from "ioredis";
 /** A single Redis server or a Redis Cluster: every command flashsale sends works on both. */
 export type RedisClient = Redis | Cluster;
 
-/** Each script's file and the preludes (shared Lua functions) put before it. */
+/** Each script's file, the preludes (shared Lua functions) put before it, and its key count for a one-line order. */
 const SCRIPTS = {
-  reserve: { file: "reserve.lua" },
-  voidOrder: { file: "void-order.lua", preludes: ["give-back.lua"] },
-  endLines: { file: "end-lines.lua", preludes: ["give-back.lua"] },
-  beginSettle: { file: "begin-settle.lua" },
-  finishSettle: { file: "finish-settle.lua", preludes: ["give-back.lua"] },
-  loadItem: { file: "load-item.lua" },
-  restock: { file: "restock.lua" },
-  refund: { file: "refund.lua" },
-} satisfies Record<string, { file: string; preludes?: string[] }>;
+  reserve: { file: "reserve.lua", oneLine: 7 },
+  voidOrder: { file: "void-order.lua", preludes: ["give-back.lua"], oneLine: 6 },
+  endLines: { file: "end-lines.lua", preludes: ["give-back.lua"], oneLine: 3 },
+  beginSettle: { file: "begin-settle.lua", oneLine: 3 },
+  finishSettle: { file: "finish-settle.lua", preludes: ["give-back.lua"], oneLine: 6 },
+  loadItem: { file: "load-item.lua", oneLine: 5 },
+  restock: { file: "restock.lua", oneLine: 3 },
+  refund: { file: "refund.lua", oneLine: 4 },
+} satisfies Record<string, { file: string; preludes?: string[]; oneLine: number }>;
 
 type Args = (string | number)[];
 type Run<T> = (keys: string[], ...args: Args) => Promise<T>;
@@ -48,26 +48,28 @@ const lua = (name: keyof typeof SCRIPTS) => {
 /**
  * Binds every script to a connection once; each is read from its own file. ioredis runs EVALSHA
  * and falls back to EVAL on NOSCRIPT (each cluster node loads its own). A script is defined once
- * per key count, on first use, so that its first argument is always a key: ioredis routes a
- * command, and groups auto-pipelined commands by node, by its first argument. Only the variants
- * in use are defined: every auto-pipeline copies all of the client's scripts when it is made.
+ * per key count, so that its first argument is always a key: ioredis routes a command, and groups
+ * auto-pipelined commands by node, by its first argument.
+ * An auto-pipeline copies the client's scripts when it is made (so each one defined costs every
+ * pipeline), and one made before a script was defined lacks it. So the one-line variants, the
+ * hot path, are defined here, before the client sends anything; a variant for more lines is
+ * defined on first use and never auto-pipelined.
  */
 export function withScripts(redis: RedisClient): ScriptedRedis {
   const target = redis as unknown as Record<string, unknown>;
-  // Variants defined in this tick: an auto-pipeline made earlier in the tick lacks them, so their
-  // calls wait until it has been sent (auto-pipelines go out on the next tick, before setImmediate).
-  const settling = new Map<string, Promise<void>>();
+  const notPipelined = [...(redis.options.autoPipeliningIgnoredCommands ?? [])];
+  redis.options.autoPipeliningIgnoredCommands = notPipelined;
   for (const name of Object.keys(SCRIPTS) as (keyof typeof SCRIPTS)[]) {
     if (target[name]) continue;
+    const define = (keyCount: number) => redis.defineCommand(`${name}_${keyCount}`, { lua: lua(name), numberOfKeys: keyCount });
+    define(SCRIPTS[name].oneLine);
     target[name] = (keys: string[], ...args: Args) => {
       const command = `${name}_${keys.length}`;
-      const call = () => (target[command] as (...a: Args) => Promise<unknown>)(...keys, ...args);
       if (!target[command]) {
-        redis.defineCommand(command, { lua: lua(name), numberOfKeys: keys.length });
-        settling.set(command, new Promise<void>((resolve) => setImmediate(() => (settling.delete(command), resolve()))));
+        notPipelined.push(command);
+        define(keys.length);
       }
-      const pending = settling.get(command);
-      return pending ? pending.then(call) : call();
+      return (target[command] as (...a: Args) => Promise<unknown>)(...keys, ...args);
     };
   }
   return redis as ScriptedRedis;

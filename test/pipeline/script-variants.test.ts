@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect } from "chai";
-import { connectRedis, ReservationGate } from "@flashsale/reservations";
+import { connectRedis, mintOrderId, ReservationGate } from "@flashsale/reservations";
 import { testConfig } from "../support/stack";
 
 describe("the gate's scripts on an auto-pipelining connection", () => {
@@ -11,7 +11,7 @@ describe("the gate's scripts on an auto-pipelining connection", () => {
       const gate = new ReservationGate(redis, `${cfg.redisPrefix}variants-${randomUUID().slice(0, 8)}:`);
       for (let lines = 1; lines <= 4; lines++) {
         const order = Array.from({ length: lines }, () => ({ itemId: randomUUID() }));
-        const orderId = randomUUID();
+        const orderId = mintOrderId(order);
         // Two calls of the new variant and plain commands around them, all in one tick.
         const out = await Promise.all([
           gate.redis.get(gate.keys.itemRemaining(order[0]!.itemId)),

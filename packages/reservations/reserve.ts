@@ -59,6 +59,7 @@ export async function reserveGroup(redis: ScriptedRedis, k: Keys, orderId: strin
  * between unknown items and the sale window. Null when no group refused.
  */
 export function refusalOf(answers: GroupAnswer[]): AppError | null {
+  if (answers.length === 1 && answers[0]!.ok) return null;
   const refused = answers.flatMap((a) => (!a.ok && "code" in a ? [a] : []));
   const currencies = new Set(answers.flatMap((a) => ("currency" in a && a.currency ? [a.currency] : [])));
   let first: { code: ErrorCode; line: number } | null = null;
@@ -73,6 +74,8 @@ export function refusalOf(answers: GroupAnswer[]): AppError | null {
 
 /** The reserved lines with their prices, in the request's order, from the groups' answers. */
 export function reservedLines(req: ReserveRequest, groups: ReserveRequest["lines"][], answers: GroupAnswer[]): OrderLineView[] {
+  const only = answers.length === 1 ? answers[0]! : null;
+  if (only?.ok) return req.lines.map((l, i) => ({ itemId: l.itemId, quantity: l.quantity, price: only.prices[i]! }));
   const price = new Map<string, number>();
   groups.forEach((g, i) => {
     const a = answers[i]!;

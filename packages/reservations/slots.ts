@@ -33,6 +33,7 @@ export function orderTag(orderId: string): string {
 
 /** The order's home item: its lowest item id. Its slot holds the order's record. */
 export function homeItem(lines: readonly { itemId: string }[]): string {
+  if (lines.length === 1) return lines[0]!.itemId.toLowerCase();
   return lines.map((l) => l.itemId.toLowerCase()).sort()[0]!;
 }
 
@@ -55,8 +56,8 @@ export function mintOrderId(lines: readonly { itemId: string }[]): string {
  * Cluster, all in one on a single server. The home item's group comes first.
  */
 export function lineGroups<L extends { itemId: string }>(lines: readonly L[], clustered: boolean): L[][] {
+  if (!clustered || lines.length === 1) return [lines as L[]];
   const home = homeItem(lines);
-  if (!clustered) return [[...lines]];
   const bySlot = new Map<number, L[]>();
   const homeSlot = itemSlot(home);
   bySlot.set(homeSlot, []);

@@ -1,4 +1,5 @@
-import { spawnSync, spawn, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
+import { runBash, walkthroughBlock } from "../support/walkthrough";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
@@ -7,28 +8,6 @@ import { scratchEnv, repoRoot, type ScratchEnv } from "../support/scratch-env";
 import { spawnApp, exited } from "../support/processes";
 import { waitFor } from "../support/wait";
 import { testConfig } from "../support/stack";
-
-const MARKER = "<!-- walkthrough: test/readme/walkthrough.test.ts runs the next sh block -->";
-
-/** The README's walk-through: the first ```sh block after the marker. */
-export function walkthroughBlock(readme: string): string {
-  const at = readme.indexOf(MARKER);
-  if (at < 0) throw new Error(`README.md has no line ${MARKER}`);
-  const m = /```sh\n([\s\S]*?)\n```/.exec(readme.slice(at));
-  if (!m) throw new Error("README.md: no ```sh block after the walk-through marker");
-  return m[1]!;
-}
-
-function runBash(script: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn("bash", ["-euo", "pipefail", "-c", script], { cwd: repoRoot, env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe("README walk-through (curl + jq against a stack of its own)", function () {
   this.timeout(120_000);

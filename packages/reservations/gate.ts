@@ -6,7 +6,8 @@ import { withScripts, type RedisClient, type ScriptedRedis } from "./scripts.ts"
 import { loadSnapshot, rebuildItem, type SnapshotSource } from "./rebuild.ts";
 import { openOrderCounts, type OpenOrderCounts } from "./open-orders.ts";
 import { refundLines, type RefundedOrder, type RefundResult } from "./refund.ts";
-import { refusalOf, reservedLines, reserveGroup, type GroupAnswer, type ReserveRequest, type ReserveResult } from "./reserve.ts";
+import { type ReserveRequest, type ReserveResult } from "./reserve.ts";
+import { redisAway, reserveLines } from "./reserve-order.ts";
 import { endLines, voidHome, type VoidableOrder } from "./void-order.ts";
 import { beginSettle, finishHome, givesBack } from "./settle.ts";
 import { loadItem, remaining, restock, type ItemGateState } from "./items.ts";
@@ -34,16 +35,6 @@ export interface GateOptions {
 }
 
 const UNITS_BACK = "units-back";
-
-/** Passes a coded AppError on; anything else (a dead socket, a database error) becomes UNAVAILABLE. */
-const unavailable = (message: string) => (err: unknown): never => {
-  if (err instanceof AppError) throw err;
-  throw new AppError("UNAVAILABLE", message);
-};
-const redisAway = unavailable("reservations are unavailable; nothing was reserved");
-const rebuilding = unavailable("reservations are being rebuilt; nothing was reserved");
-const REBUILD_TRIES = 3;
-type Line = { itemId: string; quantity: number };
 
 /**
  * The reservation gate in Redis: fast, atomic and disposable, on one server or a Redis Cluster.
@@ -84,40 +75,15 @@ export class ReservationGate {
       if (first) return { kind: "duplicate", orderId: first };
     }
     try {
-      return await this.reserveLines(orderId, req);
+      return await reserveLines(
+        { redis: this.redis, keys: this.keys, clustered: this.clustered, orderTtlSeconds: this.orderTtlSeconds, rebuild: (ids) => this.rebuild(ids), unitsBack: (lines) => this.unitsBack(lines) },
+        orderId,
+        req,
+      );
     } catch (err) {
       if (key) await releaseKey(this.redis, this.keys, req.userId, key).catch(() => undefined);
       throw err;
     }
-  }
-
-  private async reserveLines(orderId: string, req: ReserveRequest): Promise<ReserveResult> {
-    const groups = lineGroups(req.lines, this.clustered);
-    for (let i = 0; i < REBUILD_TRIES; i++) {
-      const answers = await Promise.all(groups.map((g, j) => reserveGroup(this.redis, this.keys, orderId, req, g, j === 0, this.orderTtlSeconds))).catch(redisAway);
-      const refusal = refusalOf(answers);
-      const missing = answers.some((a) => !a.ok && "rehydrate" in a);
-      if (!refusal && !missing) {
-        const lines = reservedLines(req, groups, answers);
-        // The home script knew its own lines' prices only: the record gets them all before the 202.
-        if (groups.length > 1) await this.redis.hset(this.keys.order(orderId), "lines", lines.map((l) => `${l.itemId}:${l.quantity}:${l.price}`).join(";")).catch(redisAway);
-        return { kind: "reserved", orderId, currency: (answers[0] as { currency: string }).currency, lines };
-      }
-      await this.undo(orderId, groups, answers);
-      // A lost item is rebuilt before any refusal is answered: its own rule may come first.
-      if (!missing) throw refusal;
-      await this.rebuild(req.lines.map((l) => l.itemId)).catch(rebuilding);
-    }
-    throw new AppError("UNAVAILABLE", "reservations are being rebuilt; nothing was reserved");
-  }
-
-  /** Gives back what the groups that did reserve took, when another group refused: no order is ever half reserved. */
-  private async undo(orderId: string, groups: Line[][], answers: GroupAnswer[]): Promise<void> {
-    const took = groups.flatMap((g, j) => (groups.length > 1 && answers[j]!.ok ? [{ g, j }] : []));
-    if (took.length === 0) return;
-    await Promise.all(took.map(({ g, j }) => (j === 0 ? voidHome(this.redis, this.keys, orderId, g) : endLines(this.redis, this.keys, orderId, g, true)))).catch(redisAway);
-    // Another buyer may have been refused SOLD_OUT while these units were held: processes forget such refusals.
-    await this.unitsBack(took.flatMap(({ g }) => g));
   }
 
   /**
@@ -149,9 +115,14 @@ export class ReservationGate {
     const [home, ...others] = lineGroups(order.lines, this.clustered);
     const r = await voidHome(this.redis, this.keys, order.id, home!);
     if (r === "taken") return r;
-    await Promise.all(others.map((g) => endLines(this.redis, this.keys, order.id, g, true)));
-    if (order.idempotencyKey) await releaseKey(this.redis, this.keys, order.userId, order.idempotencyKey);
-    if (r === "released") await this.unitsBack(order.lines);
+    // Every other slot is tried even when one fails; the order stays voided (a worker drops it).
+    const rest = await Promise.allSettled(others.map((g) => endLines(this.redis, this.keys, order.id, g, true)));
+    // No record ("noop"): Redis lost it, and the message may yet be settled; the key keeps
+    // pointing at the order, so a repeat cannot place a second one.
+    if (r === "released" && order.idempotencyKey) await releaseKey(this.redis, this.keys, order.userId, order.idempotencyKey);
+    await this.unitsBack(order.lines);
+    const failed = rest.find((x) => x.status === "rejected");
+    if (failed) throw (failed as PromiseRejectedResult).reason;
     return r;
   }
 

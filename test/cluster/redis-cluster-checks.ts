@@ -9,6 +9,7 @@ import { itemSlot } from "@flashsale/reservations";
 import { makeBuyers, type Stack } from "../support/stack";
 import { makeItem } from "../support/fixtures";
 import { waitFor } from "../support/wait";
+import { call } from "../support/http";
 import { liveSale } from "../support/live-sale";
 import type { RedisCluster } from "../support/redis-cluster";
 
@@ -113,4 +114,46 @@ export async function clusterInvariants(s: Stack, cluster: RedisCluster): Promis
   const window = refused503.length ? `${refused503.length} refused 503 over ${((refused503.at(-1)!.at - refused503[0]!.at) / 1000).toFixed(1)} s` : "no 503";
   const redisLeft = (await s.api.deps.gate.remaining([item.id])).get(item.id);
   return `master :${master.port} killed, replica promoted in ${(failoverMs / 1000).toFixed(1)} s; ${replies.length} answered, ${accepted.length} accepted (${before} before the kill), ${window}; ${completed} completed, ${ids.length - completed} rejected; lost 0, doubled 0, oversold 0; remaining ${stock - completed} in PostgreSQL, ${redisLeft} in Redis`;
+}
+
+/**
+ * Two-line orders with one line on a master that is SIGKILLed meanwhile and one on a live master:
+ * each is accepted whole or refused 503, and a refused one leaves nothing reserved on the live
+ * master (its units, the buyer's count and its open reservation all given back).
+ */
+export async function multiSlotDuringFailover(s: Stack, cluster: RedisCluster, items: { id: string; port: number }[]): Promise<string> {
+  const { gate, redis, db } = s.api.deps;
+  const [dying, live] = items as [{ id: string; port: number }, { id: string; port: number }];
+  const buyers = await makeBuyers(s, 400, 10_000);
+  let next = 0;
+  const replies: { buyer: string; status: number; id?: string }[] = [];
+  const client = async () => {
+    while (next < buyers.length) {
+      const b = buyers[next++]!;
+      const r = await call(s.url, "POST", "/orders", { token: b.token, body: { items: [{ itemId: dying.id, quantity: 1 }, { itemId: live.id, quantity: 1 }] } });
+      replies.push({ buyer: b.id, status: r.status, id: r.body?.id });
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+  const clients = Promise.all(Array.from({ length: 8 }, client));
+  await waitFor("orders under way", () => replies.length >= 40, 20_000);
+  await cluster.killNode(dying.port);
+  await cluster.waitForFailover(dying.port);
+  await clients;
+  await cluster.restartNode(dying.port);
+
+  const accepted = replies.filter((r) => r.status === 202);
+  const refused = replies.filter((r) => r.status === 503);
+  expect(replies.filter((r) => r.status !== 202 && r.status !== 503).map((r) => r.status)).to.deep.equal([]);
+  expect(refused.length, "orders refused during the failover").to.be.greaterThan(0);
+  const ids = accepted.map((r) => r.id!);
+  await waitFor("every accepted order final", async () => (await db.order.count({ where: { id: { in: ids }, status: { in: ["COMPLETED", "REJECTED", "FAILED"] } } })) === ids.length, 60_000, 200);
+  // On the live master nothing of a refused order is left: remaining is stock minus what COMPLETED took, no open reservation, no count for a refused buyer.
+  const completed = await db.order.count({ where: { id: { in: ids }, status: "COMPLETED" } });
+  expect((await gate.remaining([live.id])).get(live.id), "the live master's remaining").to.equal(1000 - completed);
+  expect(await redis.hlen(gate.keys.itemHolds(live.id)), "open reservations on the live master").to.equal(0);
+  const held = await redis.hgetall(gate.keys.itemHeld(live.id));
+  const refusedHeld = refused.filter((r) => held[r.buyer] !== undefined).map((r) => `${r.buyer}: ${held[r.buyer]}`);
+  expect(refusedHeld, "refused buyers still counted on the live master").to.deep.equal([]);
+  return `${replies.length} two-master orders, ${accepted.length} accepted, ${refused.length} refused 503, ${completed} completed; the live master's remaining ${1000 - completed}, 0 open reservations`;
 }

@@ -12,7 +12,7 @@ import { call } from "../support/http";
 import { expectProblem } from "../support/problems";
 import { waitFor } from "../support/wait";
 import { RedisCluster, redisClusterUnavailable, skippedWithoutRedisCluster } from "../support/redis-cluster";
-import { clusterInvariants, scriptsOnCluster } from "./redis-cluster-checks";
+import { clusterInvariants, multiSlotDuringFailover, scriptsOnCluster } from "./redis-cluster-checks";
 
 const SUITE = "a 6-node Redis Cluster (REDIS_CLUSTER_NODES)";
 
@@ -182,5 +182,11 @@ describe(SUITE, function () {
     this.timeout(180_000);
     const report = await clusterInvariants(s, cluster!);
     console.log(`      redis failover: ${report}`);
+  });
+
+  it("when a master dies while two-line orders across it and a live master are placed, then each is accepted whole or refused 503, and a refused one leaves nothing reserved on the live master", async function () {
+    this.timeout(180_000);
+    const report = await multiSlotDuringFailover(s, cluster!, await itemsOnMasters(2, { stock: 1000, maxPerUser: 1, price: 100 }));
+    console.log(`      redis failover, two-line orders: ${report}`);
   });
 });

@@ -7,6 +7,11 @@ export interface StatusChange {
   status: string;
 }
 
+interface Channel {
+  listeners: number;
+  subscribed: Promise<unknown>;
+}
+
 const STOP = Symbol("stop");
 const UNITS_BACK = Symbol("units-back");
 /** How long a stream waits for its order's channel (Redis away: the route answers 503 rather than hang). */
@@ -22,8 +27,8 @@ const SUBSCRIBE_TIMEOUT_MS = 2000;
 export class OrderStatusFeed {
   private readonly events = new EventEmitter();
   private readonly sub: RedisClient;
-  /** Listeners per sharded channel: many orders share one (their slot's). */
-  private readonly listening = new Map<string, number>();
+  /** The sharded channels listened to: many orders share one (their slot's). */
+  private readonly channels = new Map<string, Channel>();
 
   constructor(redis: RedisClient, private readonly k: Keys) {
     this.events.setMaxListeners(0);
@@ -47,24 +52,29 @@ export class OrderStatusFeed {
 
   /**
    * Calls `listener` on each change of the order until the returned function is called; resolves
-   * once the order's channel is subscribed, so no change announced after that is missed.
+   * once the order's channel is subscribed (every listener of a channel waits for the same
+   * SSUBSCRIBE), so no change announced after that is missed.
    */
   async listen(orderId: string, listener: (c: StatusChange) => void): Promise<() => void> {
-    const channel = this.k.statusChannel(orderId);
+    const name = this.k.statusChannel(orderId);
+    let channel = this.channels.get(name);
+    if (!channel) {
+      const made: Channel = { listeners: 0, subscribed: this.sub.ssubscribe(name) };
+      // A subscription that failed is forgotten, so the next listener asks again.
+      made.subscribed.catch(() => this.channels.get(name) === made && this.channels.delete(name));
+      this.channels.set(name, (channel = made));
+    }
+    const joined = channel;
+    joined.listeners++;
     this.events.on(orderId, listener);
-    const n = this.listening.get(channel) ?? 0;
-    this.listening.set(channel, n + 1);
-    const subscribed = n === 0 ? this.sub.ssubscribe(channel) : Promise.resolve();
     let done = false;
     const stop = () => {
       if (done) return;
       done = true;
       this.events.off(orderId, listener);
-      const left = (this.listening.get(channel) ?? 1) - 1;
-      if (left > 0) this.listening.set(channel, left);
-      else {
-        this.listening.delete(channel);
-        this.sub.sunsubscribe(channel).catch(() => undefined);
+      if (--joined.listeners === 0 && this.channels.get(name) === joined) {
+        this.channels.delete(name);
+        this.sub.sunsubscribe(name).catch(() => undefined);
       }
     };
     let timer: NodeJS.Timeout | undefined;
@@ -72,7 +82,7 @@ export class OrderStatusFeed {
       timer = setTimeout(() => reject(new Error("the order's channel was not subscribed in time")), SUBSCRIBE_TIMEOUT_MS);
     });
     try {
-      await Promise.race([subscribed, late]);
+      await Promise.race([joined.subscribed, late]);
     } catch (err) {
       stop();
       throw err;

@@ -25,7 +25,7 @@ export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLeve
   const readDb = cfg.databaseReplicaUrl ? createReplicaDb(cfg.databaseReplicaUrl, 10) : db;
   // Commands fail fast while Redis is away (503), instead of queueing behind a dead socket.
   // Auto-pipelining: commands issued in the same tick share one write (many concurrent orders).
-  const redis = connectRedis(cfg.redis, { maxRetriesPerRequest: 1, offlineQueue: false, connectTimeoutMs: 1000, autoPipelining: true, clusterRetries: 5 });
+  const redis = connectRedis(cfg.redis, { maxRetriesPerRequest: 1, offlineQueue: false, connectTimeoutMs: 1000, commandTimeoutMs: 2000, autoPipelining: true, clusterRetries: 5 });
   redis.on("error", (err) => log.warn({ err: err.message }, "redis error"));
   await readyOrTimeout(redis, 3000);
   const gate = new ReservationGate(redis, cfg.redisPrefix, { snapshot: (ids) => gateSnapshot(db, ids), idempotencyTtlSeconds: cfg.idempotencyTtlSeconds });

@@ -24,7 +24,7 @@ export async function start(cfg: Config, log: Logger = pino({ level: cfg.logLeve
   pool.on("error", (err) => log.warn({ err: err.message }, "postgres pool error"));
   const db = createDb(pool);
   // No auto-pipelining: with prefetch(1) a worker has one command in flight, so batching only adds a tick and a Pipeline per call.
-  const redis = connectRedis(cfg.redis, { maxRetriesPerRequest: 2, offlineQueue: true, clusterRetries: 100 });
+  const redis = connectRedis(cfg.redis, { maxRetriesPerRequest: 2, offlineQueue: true, commandTimeoutMs: 15_000, clusterRetries: 100 });
   redis.on("error", (err) => log.warn({ err: err.message }, "redis error"));
   const gate = new ReservationGate(redis, cfg.redisPrefix, { idempotencyTtlSeconds: cfg.idempotencyTtlSeconds });
   const metrics = workerMetrics();

@@ -15,6 +15,8 @@ export interface ConnectionBehaviour {
   offlineQueue?: boolean;
   maxRetriesPerRequest?: number;
   connectTimeoutMs?: number;
+  /** A command not answered in this time fails (queued or sent to a node that went away): no request waits on Redis for ever. */
+  commandTimeoutMs?: number;
   /**
    * Cluster only: how many times a command is sent again after a redirection or while its slot
    * has no master (every ~100 ms). A failover takes a few seconds: the API gives up soon (503),
@@ -33,6 +35,7 @@ export function connectRedis(target: RedisTarget, b: ConnectionBehaviour = {}): 
     maxRetriesPerRequest: b.maxRetriesPerRequest ?? 2,
     enableOfflineQueue: b.offlineQueue ?? true,
     ...(b.connectTimeoutMs ? { connectTimeout: b.connectTimeoutMs } : {}),
+    ...(b.commandTimeoutMs ? { commandTimeout: b.commandTimeoutMs } : {}),
   };
   if (!target.clusterNodes?.length) return new Redis(target.url, { ...redisOptions, enableAutoPipelining: b.autoPipelining ?? false });
   return new Cluster(target.clusterNodes, {

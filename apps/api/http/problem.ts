@@ -133,7 +133,7 @@ export function fromZod(err: ZodError): AppError {
 function fromInfrastructure(err: { name?: string; code?: string; message?: string }): AppError | null {
   const text = `${err.name ?? ""} ${err.code ?? ""} ${err.message ?? ""}`;
   // ioredis' words for a server or a Redis Cluster that cannot answer (a failover under way included).
-  if (/MaxRetriesPerRequest|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection is closed|Stream isn't writeable|Cluster isn't ready|Cluster is disconnected|None of startup nodes|CLUSTERDOWN|Too many Cluster redirections|TRYAGAIN/i.test(text)) {
+  if (/MaxRetriesPerRequest|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection is closed|Stream isn't writeable|Cluster isn't ready|Cluster is disconnected|None of startup nodes|CLUSTERDOWN|Too many Cluster redirections|TRYAGAIN|Command timed out/i.test(text)) {
     return new AppError("UNAVAILABLE", "a service flashsale depends on is unavailable; try again shortly");
   }
   return null;

@@ -33,7 +33,11 @@ export class OrderStatusFeed {
   constructor(redis: RedisClient, private readonly k: Keys) {
     this.events.setMaxListeners(0);
     // Subscriptions wait for the connection (and are remade after a reconnect or a failover).
-    this.sub = redis instanceof Cluster ? redis.duplicate([], { enableOfflineQueue: true }) : redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+    // No command timeout here: a SUBSCRIBE waits for Redis to come back, and ioredis remakes it after a reconnect.
+    this.sub =
+      redis instanceof Cluster
+        ? redis.duplicate([], { enableOfflineQueue: true, redisOptions: { ...redis.options.redisOptions, commandTimeout: undefined } })
+        : redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined });
     this.sub.on("error", () => undefined);
     this.sub.on("smessage", (_channel: string, raw: string) => {
       try {

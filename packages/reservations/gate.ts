@@ -7,7 +7,7 @@ import { loadSnapshot, rebuildItem, type SnapshotSource } from "./rebuild.ts";
 import { openOrderCounts, type OpenOrderCounts } from "./open-orders.ts";
 import { refundLines, type RefundedOrder, type RefundResult } from "./refund.ts";
 import { type ReserveRequest, type ReserveResult } from "./reserve.ts";
-import { redisAway, reserveLines } from "./reserve-order.ts";
+import { redisAway, reserveLines, type ReserveContext } from "./reserve-order.ts";
 import { endLines, voidHome, type VoidableOrder } from "./void-order.ts";
 import { beginSettle, finishHome, givesBack } from "./settle.ts";
 import { loadItem, remaining, restock, type ItemGateState } from "./items.ts";
@@ -51,6 +51,8 @@ export class ReservationGate {
   private readonly idempotencyTtlSeconds: number;
   private readonly clustered: boolean;
   private readonly rebuilds = new Map<string, Promise<void>>();
+  /** What reserveLines needs of this gate, made once (not per order). */
+  private readonly reserving: ReserveContext;
 
   constructor(redis: RedisClient, prefix: string, private readonly opts: GateOptions = {}) {
     this.redis = withScripts(redis);
@@ -58,6 +60,14 @@ export class ReservationGate {
     this.clustered = redis.isCluster;
     this.orderTtlSeconds = opts.orderTtlSeconds ?? 7 * 86400;
     this.idempotencyTtlSeconds = opts.idempotencyTtlSeconds ?? 86400;
+    this.reserving = {
+      redis: this.redis,
+      keys: this.keys,
+      clustered: this.clustered,
+      orderTtlSeconds: this.orderTtlSeconds,
+      rebuild: (ids) => this.rebuild(ids),
+      unitsBack: (lines) => this.unitsBack(lines),
+    };
   }
 
   /**
@@ -75,11 +85,7 @@ export class ReservationGate {
       if (first) return { kind: "duplicate", orderId: first };
     }
     try {
-      return await reserveLines(
-        { redis: this.redis, keys: this.keys, clustered: this.clustered, orderTtlSeconds: this.orderTtlSeconds, rebuild: (ids) => this.rebuild(ids), unitsBack: (lines) => this.unitsBack(lines) },
-        orderId,
-        req,
-      );
+      return await reserveLines(this.reserving, orderId, req);
     } catch (err) {
       if (key) await releaseKey(this.redis, this.keys, req.userId, key).catch(() => undefined);
       throw err;
@@ -120,7 +126,7 @@ export class ReservationGate {
     // No record ("noop"): Redis lost it, and the message may yet be settled; the key keeps
     // pointing at the order, so a repeat cannot place a second one.
     if (r === "released" && order.idempotencyKey) await releaseKey(this.redis, this.keys, order.userId, order.idempotencyKey);
-    await this.unitsBack(order.lines);
+    if (r === "released" || rest.some((x) => x.status === "fulfilled" && x.value > 0)) await this.unitsBack(order.lines);
     const failed = rest.find((x) => x.status === "rejected");
     if (failed) throw (failed as PromiseRejectedResult).reason;
     return r;
@@ -152,8 +158,9 @@ export class ReservationGate {
       finishHome(this.redis, this.keys, orderId, status, home!, this.orderTtlSeconds),
       ...others.map((g) => endLines(this.redis, this.keys, orderId, g, givesBack(status))),
     ]);
-    if (back.some((n) => n > 0)) await this.unitsBack(lines);
-    return back.some((n) => n > 0);
+    const returned = back.some((n) => n > 0);
+    if (returned) await this.unitsBack(lines);
+    return returned;
   }
 
   /**
